@@ -1,0 +1,24 @@
+"""cardlint: a linter and completeness checker for machine-learning model cards."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "lint_text", "lint_paths", "fix_text"]
+
+
+def lint_text(text, path: str = "README.md", config=None, *, select=None, ignore=None):
+    """Lint one card given as text (or bytes); returns its list of Finding objects."""
+    from .api import lint_text as impl
+    return impl(text, path=path, config=config, select=select, ignore=ignore)
+
+
+def lint_paths(paths, config=None, *, select=None, ignore=None):
+    """Lint files and folders; returns one FileResult (path, findings, score, profile) per card."""
+    from .api import lint_paths as impl
+    return impl(paths, config=config, select=select, ignore=ignore)
+
+
+def fix_text(text, path: str = "README.md", config=None, *, unsafe: bool = False, select=None, ignore=None):
+    """Apply fixes to a card's text; returns (fixed_text, remaining findings)."""
+    from .api import fix_text as impl
+    return impl(text, path=path, config=config, unsafe=unsafe, select=select, ignore=ignore)

@@ -1,0 +1,367 @@
+"""Content rules: what is still unfinished in the text a reader sees (CL2xx)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..packs import norm_heading, profiles
+from ..rule import Edit, Fix, Problem, rule
+from ..document import slugify
+
+TAGS = ("content",)
+
+# Every pattern here is bounded ({0,n}) so that a hostile line cannot make it backtrack for long.
+TEMPLATE = re.compile(
+    r"\{\{[^\n]{0,500}?\}\}|\{%[^\n]{0,500}?%\}|<<[^<>\n]{1,200}>>"
+    r"|(?<![\w\\$^_={}])\{(?=[A-Za-z_]{0,60}[_\d])[A-Za-z_][A-Za-z0-9_]{0,60}\}(?!\})")
+STUB = re.compile(
+    r"\[\s{0,5}(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)[^\]\n]{0,200}\]"
+    r"|\b(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)\b", re.I)
+_BRACKET = re.compile(r"(?<![\\!\]\w])\[([^\[\]\n]{1,160})\](?![(\[:])")
+_ANGLE = re.compile(r"<(>|[A-Za-z][\w.-]{0,60}(?:[ _][^<>\n]{0,80})?>)")
+_FAKE_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}\.X{1,4}|X{1,4}\.X{1,4}|X{1,4}\.\d{1,3}|XX{1,3}%|\d{1,3}\.x{2,4})(?![\w.])")
+_TODO = re.compile(r"\b(?:TODO|TBD|FIXME|TBA)\b")
+_SPECIAL_TOKENS = re.compile(r"^/?(?:CLS|SEP|MASK|PAD|UNK|BOS|EOS|INST|SYS|S|/S|E|START|END|SEP\d*|unused\d+)$")
+_PLACEHOLDER_WORDS = re.compile(
+    r"\b(?:name|names|url|link|your|insert|here|todo|tbd|date|e-?mail|author|authors|title|model|dataset|repo|"
+    r"repository|description|citation|organi[sz]ation|institution|year|version|paper|demo|license|details?|"
+    r"specify|describe|add|fill|example|e\.g|if applicable|number|info)\b", re.I)
+_OPTIONAL = re.compile(r"\s?\[\s?optional\s?\]", re.I)
+HTML_ELEMENTS = frozenset("""a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
+button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed
+fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img
+input ins kbd label legend li link main map mark marquee math menu meta meter nav nobr noscript object ol optgroup
+option output p param picture pre progress q rp rt ruby s samp script section select slot small source span strike
+strong style sub summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var
+video wbr g path rect circle line polyline polygon text tspan""".split())
+
+
+@dataclass
+class Scan:
+    """Per-line spans of what is not real content, shared by the content rules and the score."""
+    templates: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    stubs: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    placeholders: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+
+def visible_lines(card) -> list[str]:
+    """The rendered view with unrendered template expressions blanked as well."""
+    return scan(card)[1]
+
+
+def _reference_labels(card) -> set[str]:
+    labels = set()
+    for line in card.lines:
+        m = re.match(r"^\s{0,3}\[([^\]]{1,200})\]:\s*\S", line)
+        if m:
+            labels.add(" ".join(m.group(1).lower().split()))
+    return labels
+
+
+def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = False) -> bool:
+    text = inner.strip()
+    if len(text) < 2 or not re.search(r"[A-Za-z]{2}", text):
+        return False
+    low = " ".join(text.lower().split())
+    if low in labels or low.startswith("^") or _OPTIONAL.fullmatch("[" + text + "]") or STUB.search("[" + text + "]"):
+        return False
+    if re.fullmatch(r"[xX ]", text) or _SPECIAL_TOKENS.match(text) or text.startswith(("!", "@", "#", "$", "\\")):
+        return False
+    if re.search(r"[=\\^{}]", text):  # math
+        return False
+    if text.isupper() and " " not in text and len(text) <= 12:  # special tokens such as [MASK] or [NEWLINE]
+        return False
+    if emphasized or re.search(r"\b(?:etc|e\.g|i\.e)\.|\w/\w", text):  # *[...]*: a template's instruction
+        return True
+    return bool(_PLACEHOLDER_WORDS.search(text)) or (" " in text and text[0].isupper() and len(text.split()) <= 8)
+
+
+def _emphasized(line: str, a: int, b: int) -> bool:
+    return a > 0 and b < len(line) and line[a - 1] in "*_" and line[b] == line[a - 1]
+
+
+def scan(card) -> tuple[Scan, list[str]]:
+    cached = card.cache.get("content-scan")
+    if cached:
+        return cached
+    result = Scan()
+    rendered = card.rendered_lines
+    visible = list(rendered)
+    labels = None
+    for idx, line in enumerate(rendered):
+        if not line.strip():
+            continue
+        if "{" in line or "<<" in line:
+            spans = [(m.start(), m.end()) for m in TEMPLATE.finditer(line)]
+            if spans:
+                result.templates[idx] = spans
+                chars = list(line)
+                for a, b in spans:
+                    chars[a:b] = " " * (b - a)
+                line = visible[idx] = "".join(chars)
+        stubs = [(m.start(), m.end()) for m in STUB.finditer(line)]
+        if stubs:
+            result.stubs[idx] = stubs
+        found: list[tuple[int, int, str]] = []
+        if "[" in line:
+            if labels is None:
+                labels = _reference_labels(card)
+            found += [(m.start(), m.end(), m.group(0)) for m in _BRACKET.finditer(line)
+                      if _is_bracket_placeholder(m.group(1), labels, _emphasized(line, m.start(), m.end()))]
+        if "X" in line or "x" in line:
+            found += [(m.start(), m.end(), m.group(0)) for m in _FAKE_NUMBER.finditer(line)]
+        if "T" in line or "F" in line:
+            found += [(m.start(), m.end(), m.group(0)) for m in _TODO.finditer(line)]
+        if found:
+            result.placeholders[idx] = sorted(found)
+    # angle placeholders: raw text outside code, where the tag name is no HTML element
+    for idx, line in enumerate(card.lines):
+        if "<" not in line or idx < card.body_start or idx in card.code_lines:
+            continue
+        for m in _ANGLE.finditer(line):
+            inner = m.group(1)
+            name = re.match(r"[\w.-]*", inner).group(0).lower()
+            if inner != ">" and (name in HTML_ELEMENTS or inner.startswith(("http", "mailto")) or "@" in inner
+                                 or "=" in inner or "/" in inner[:-1]):
+                continue
+            start = m.start()
+            if rendered[idx][start:m.end()] != line[start:m.end()] and _in_comment_or_span(card, idx, start):
+                continue
+            result.placeholders.setdefault(idx, []).append((start, m.end(), m.group(0)))
+            result.placeholders[idx].sort()
+    card.cache["content-scan"] = (result, visible)
+    return result, visible
+
+
+def _in_comment_or_span(card, idx: int, col: int) -> bool:
+    """Whether a masked position is inside an HTML comment or code span, not merely an unknown tag."""
+    line = card.lines[idx]
+    before = line[:col]
+    if before.count("`") % 2 == 1:
+        return True
+    opened, closed = before.rfind("<!--"), before.rfind("-->")
+    if opened > closed:
+        return True
+    # a comment opened on an earlier line and not yet closed
+    for back in range(idx - 1, max(card.body_start, idx - 200) - 1, -1):
+        prev = card.lines[back]
+        if "-->" in prev:
+            return False
+        if "<!--" in prev:
+            return True
+    return False
+
+
+def _quote(texts) -> str:
+    texts = list(dict.fromkeys(t.strip() for t in texts))
+    shown = ", ".join('"' + (t if len(t) <= 60 else t[:57] + "...") + '"' for t in texts[:3])
+    return shown + (f" and {len(texts) - 3} more" if len(texts) > 3 else "")
+
+
+@rule("CL201", "unrendered-template", "Template expressions ({{ }}, {% %}, << >>, {var}) left in the text.",
+      severity="error", tags=TAGS)
+def unrendered_template(card, ctx):
+    """The card was copied from a template instead of rendered from it: Jinja expressions such as
+    `{{ developers | default("[More Information Needed]", true) }}`, `{% if %}` blocks, `<< name >>`
+    or format-string fields like `{model_id}` show up verbatim on the Hub. Code blocks, code spans
+    and HTML comments are not checked (a chat template in a code block is fine).
+
+    Fix: write the value in place of the expression (or render the template with
+    `ModelCard.from_template`)."""
+    result, _ = scan(card)
+    for idx, spans in sorted(result.templates.items()):
+        texts = [card.lines[idx][a:b] for a, b in spans]
+        a, b = spans[0]
+        yield Problem(idx + 1, a + 1, f"unrendered template expression {_quote(texts)}; replace it with the real text",
+                      end_line=idx + 1, end_column=spans[-1][1] + 1)
+
+
+@rule("CL202", "placeholder-text", "Template placeholders ([Model Name], <model_name>, 0.XX, TODO) left in.", tags=TAGS)
+def placeholder_text(card, ctx):
+    """Text a template put there to be replaced: bracketed names and instructions (`[Model Name]`,
+    `*[Name(s), Institution(s)]*`), angle placeholders that are no HTML (`<model_name>`, `<>`),
+    fake numbers (`0.XX`), and `TODO`, `TBD`, `FIXME`. Links, footnotes, task checkboxes,
+    special tokens such as `[MASK]`, and real HTML are not placeholders.
+
+    Fix: replace the placeholder with the information, or remove the line."""
+    result, _ = scan(card)
+    for idx, items in sorted(result.placeholders.items()):
+        a, b, _ = items[0]
+        yield Problem(idx + 1, a + 1, f"placeholder {_quote(t for _, _, t in items)} left in the card; replace it "
+                      "with the real information", end_line=idx + 1, end_column=items[-1][1] + 1)
+
+
+@rule("CL203", "missing-info-stub", "\"[More Information Needed]\" stubs left in the text.", tags=TAGS)
+def missing_info_stub(card, ctx):
+    """The Hugging Face templates fill every unanswered field with "[More Information Needed]" (or
+    a variant: "More information needed", "[More Information Needed--optional]", "[Needs More
+    Information]"). Each one is a question the card does not answer. Stubs inside an unrendered
+    template expression are reported by unrendered-template only.
+
+    Fix: answer the question, or delete the field if it does not apply."""
+    result, _ = scan(card)
+    for idx, spans in sorted(result.stubs.items()):
+        a, b = spans[0]
+        yield Problem(idx + 1, a + 1, f"stub {_quote(card.lines[idx][x:y] for x, y in spans)}; write the information "
+                      "or remove the field", end_line=idx + 1, end_column=b + 1)
+
+
+_CONTENT_HTML = re.compile(r"<(?:img|table|iframe|video|audio|svg|picture|object|embed)\b", re.I)
+
+
+def section_has_content(card, section) -> bool:
+    rendered = card.rendered_lines
+    if any(rendered[i].strip() for i in range(section.line, section.content_end) if i < len(rendered)):
+        return True
+    for tok in card.tokens[section.token_start:section.token_end]:
+        if tok.type in ("fence", "code_block") or (tok.type == "html_block" and _CONTENT_HTML.search(tok.content)):
+            return True
+    return False
+
+
+@rule("CL204", "empty-section", "A heading with nothing under it.", tags=TAGS)
+def empty_section(card, ctx):
+    """A section whose heading is followed by nothing a reader sees (only blank lines or HTML
+    comments) and that has no subsections. Readers stop at the heading and find nothing.
+
+    Fix: write the section, or remove the heading."""
+    for sec in card.sections:
+        if sec.children or section_has_content(card, sec):
+            continue
+        yield Problem(sec.line, 1, f"section \"{sec.title}\" is empty; write it or remove the heading")
+
+
+def _norm_text(text: str) -> str:
+    text = re.sub(r"[*_>`#]|\[|\]\([^)]*\)|\]", " ", text.lower())
+    return " ".join(text.replace("\u2019", "'").split())
+
+
+def boilerplate_phrases(ctx) -> list[tuple[str, str]]:
+    """(profile id, normalized phrase): the card's own profile, plus long phrases of every profile."""
+    own = ctx.profile
+    out = [(f"{own.name}:{i}", _norm_text(p)) for i, p in own.boilerplate]
+    for prof in profiles(tuple(ctx.config.rule_packs)).values():
+        if prof.name != own.name:
+            out += [(f"{prof.name}:{i}", _norm_text(p)) for i, p in prof.boilerplate if len(p.split()) >= 6]
+    return out
+
+
+def find_boilerplate(card, ctx) -> dict[int, str]:
+    """0-based line -> phrase id where a template's guidance starts, in the visible text."""
+    cached = card.cache.get("boilerplate")
+    if cached is not None:
+        return cached
+    _, visible = scan(card)
+    phrases = boilerplate_phrases(ctx)
+    found: dict[int, str] = {}
+    norm = [_norm_text(l) if l.strip() else "" for l in visible]
+    for idx, text in enumerate(norm):
+        if not text:
+            continue
+        nxt = norm[idx + 1] if idx + 1 < len(norm) else ""
+        joined = f"{text} {nxt}" if nxt else text
+        for pid, phrase in phrases:
+            pos = joined.find(phrase)
+            if pos >= 0 and pos < len(text) and idx not in found and (idx - 1 not in found or found[idx - 1] != pid):
+                found[idx] = pid
+                break
+    card.cache["boilerplate"] = found
+    return found
+
+
+@rule("CL205", "template-boilerplate", "Template guidance left verbatim in the card.", tags=TAGS)
+def template_boilerplate(card, ctx):
+    """Guidance text of a known template left as it was: the Hugging Face default Recommendations
+    sentence ("Users (both direct and downstream) should be made aware of the risks..."), a
+    template's "Instructions" block, the italic instructions of the RI-SCALE template. The
+    phrases come from the template profiles in rules/profiles, so a hub adds its own without code.
+
+    Fix: replace the guidance with what it asks for."""
+    for idx, pid in sorted(find_boilerplate(card, ctx).items()):
+        yield Problem(idx + 1, 1, f"template guidance left verbatim ({pid}); replace it with the card's own text")
+
+
+@rule("CL206", "optional-marker", "Headings or field labels still carry a template's \"[optional]\".",
+      tags=TAGS, fixable=True)
+def optional_marker(card, ctx):
+    """The Hugging Face template marks optional parts with "[optional]" in headings and bullet
+    labels ("## Citation [optional]", "**Paper [optional]:**"); the marker is meant for the author
+    and should go once the part is written (or the part removed).
+
+    Fix: the safe fix removes the marker (and updates in-page links to the heading's new anchor)."""
+    heading_lines = {s.line: s for s in card.sections}
+    rendered = card.rendered_lines
+    for idx in range(card.body_start, len(card.lines)):
+        line = card.lines[idx]
+        if "ptional" not in line or not rendered[idx].strip():
+            continue
+        sec = heading_lines.get(idx + 1)
+        if sec is not None:
+            m = _OPTIONAL.search(line)
+            if m and rendered[idx][m.start():m.end()].strip():
+                yield Problem(idx + 1, m.start() + 1, f"heading \"{sec.title}\" still carries \"[optional]\"; remove the "
+                              "marker (or the section)", end_column=m.end() + 1, fix=_heading_fix(card, sec, idx, m))
+            continue
+        m = re.match(r"^(\s*(?:[-*+]\s+)?(?:\*\*|__))([^*_\n]{1,80}?)(\s?\[\s?optional\s?\])(\s*:?\s*(?:\*\*|__)|(?:\*\*|__)\s*:)", line, re.I)
+        if m:
+            a, b = m.start(3), m.end(3)
+            yield Problem(idx + 1, a + 1, f"field \"{m.group(2).strip()}\" still carries \"[optional]\"; remove the marker",
+                          end_column=b + 1, fix=Fix((Edit(idx + 1, a + 1, idx + 1, b + 1, ""),),
+                                                     description="remove [optional]"))
+
+
+def _heading_fix(card, sec, idx: int, m) -> Fix:
+    edits = [Edit(idx + 1, m.start() + 1, idx + 1, m.end() + 1, "")]
+    new_slug = slugify(_OPTIONAL.sub("", sec.title))
+    if sec.slug != new_slug and sec.slug == slugify(sec.title):  # links follow the heading to its new anchor
+        target = f"](#{sec.slug})"
+        for j in range(card.body_start, len(card.lines)):
+            pos = card.lines[j].find(target)
+            while pos >= 0:
+                edits.append(Edit(j + 1, pos + 4, j + 1, pos + 4 + len(sec.slug), new_slug))
+                pos = card.lines[j].find(target, pos + 1)
+    return Fix(tuple(edits), description="remove [optional]")
+
+
+@rule("CL207", "missing-section", "A section the card's template profile requires is absent.", tags=TAGS,
+      fixable=True)
+def missing_section(card, ctx):
+    """Each template profile (rules/profiles) lists the sections its cards need, with the heading
+    aliases that count ("Uses", "Intended uses & limitations" and "Intended Use" are one section).
+    The profile is detected from the card, or set with `profile:` / `--profile`, or derived from a
+    hub's own template with `--template`.
+
+    Fix: write the section. The unsafe fix adds a skeleton heading with a stub to fill."""
+    assessment = ctx.assessment
+    missing = [row for row in assessment.rows if row.kind == "section" and row.required and row.status == "missing"]
+    if not missing:
+        return
+    first = next((s for s in card.sections), None)
+    line = first.line if first else card.body_start + 1
+    end = len(card.lines)
+    for row in missing:
+        skeleton = f"\n## {row.title}\n\n[More Information Needed]\n"
+        tail = "" if card.text.endswith("\n") else "\n"
+        fix = Fix((Edit(end, len(card.lines[end - 1]) + 1, end, len(card.lines[end - 1]) + 1, tail + skeleton),),
+                  safe=False, description=f"add a skeleton \"{row.title}\" section")
+        yield Problem(line, 1, f"required section \"{row.title}\" is missing (profile {ctx.profile.name}); add it",
+                      fix=fix)
+
+
+_AUTO = re.compile(r"this model card has been (?:generated automatically|automatically generated)|"
+                   r"this dataset card has been (?:generated automatically|automatically generated)|"
+                   r"you should probably proofread and complete it, then remove this comment", re.I)
+
+
+@rule("CL208", "auto-generated-card", "The card is an untouched machine-generated card.", severity="info", tags=TAGS)
+def auto_generated_card(card, ctx):
+    """Training tools (the transformers Trainer, Keras, AutoTrain) write a card with a comment asking
+    the author to "proofread and complete it, then remove this comment". While the comment is there,
+    nobody has reviewed the card.
+
+    Fix: complete the card (intended uses, limitations, training data) and remove the comment."""
+    for idx, line in enumerate(card.lines):
+        if idx >= card.body_start and idx not in card.code_lines and _AUTO.search(line):
+            yield Problem(idx + 1, 1, "machine-generated card not yet reviewed: complete it and remove the "
+                          "\"generated automatically\" comment")
+            return

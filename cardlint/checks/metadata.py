@@ -1,0 +1,632 @@
+"""Metadata rules: the card's YAML front matter checked offline, the way the Hub checks it (CL1xx)."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..packs import schema, vocab, vocab_list
+from ..rule import Edit, Fix, Problem, rule
+
+TAGS = ("metadata",)
+
+
+def _fm(card):
+    """The front matter if it parsed into a mapping; None otherwise (other rules report why)."""
+    fm = card.front_matter
+    return fm if fm is not None and isinstance(fm.data, dict) else None
+
+
+def _q(value) -> str:
+    text = str(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _path(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _items(value, key: str):
+    """(path, item) for a value that may be one item or a list of them."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield (key, i), item
+    elif value is not None:
+        yield (key,), value
+
+
+def closest(value: str, choices, *, cutoff: float | None = 0.75) -> str | None:
+    """The choice a user most likely meant: same text in another case, the same with spaces or
+    underscores for hyphens or without the word "license", else the nearest spelling."""
+    lower = {c.lower(): c for c in choices}
+    v = value.strip().lower()
+    if v in lower:
+        return lower[v]
+    norm = re.sub(r"[\s_]+", "-", v)
+    norm = re.sub(r"-?\blicen[sc]e\b-?", "-", norm).strip("-")
+    norm = re.sub(r"-+", "-", norm)
+    for cand in (norm, norm.replace("-v", "-"), re.sub(r"(\d)$", r"\1.0", norm)):
+        if cand in lower:
+            return lower[cand]
+    if cutoff is None:  # only exact spelling variants
+        return None
+    match = difflib.get_close_matches(norm, list(lower), n=1, cutoff=cutoff)
+    return lower[match[0]] if match else None
+
+
+def _value_fix(fm, path, replacement: str, description: str) -> Fix | None:
+    """Replace a scalar value node in place; the rest of the YAML stays byte for byte."""
+    if path not in fm.positions or path not in fm.ends:
+        return None
+    (l1, c1), (l2, c2) = fm.positions[path], fm.ends[path]
+    return Fix((Edit(l1, c1, l2, c2, replacement),), safe=True, description=description)
+
+
+# -- the block itself --------------------------------------------------------------------------------
+@rule("CL101", "missing-front-matter", "The Hub finds no metadata block at the top of the card.", tags=TAGS)
+def missing_front_matter(card, ctx):
+    """The Hub reads metadata only from a YAML block that opens with `---` on the first non-blank
+    line. Without it the card has no license, no metrics, no tags and no widget on the Hub, and it
+    is not found by the Hub's filters. A UTF-8 byte-order mark or any text before the `---` hides
+    the block just as well.
+
+    Example:
+        # My model          <- text first: the block below is plain Markdown to the Hub
+        ---
+        license: mit
+        ---
+
+    Fix: put the block first (`cardlint fix --unsafe-fixes` moves a hidden block to the top)."""
+    if card.front_matter is not None or _unclosed_opening(card):
+        return
+    hidden = card.hidden_front_matter()
+    if card.bom and (card.lines[0].strip() == "---" or hidden):
+        yield Problem(1, 1, "a UTF-8 byte-order mark before the opening '---' hides the metadata block from the Hub; "
+                      "save the file as UTF-8 without BOM")
+    elif hidden:
+        yield Problem(1, 1, f"the metadata block at line {hidden} is hidden from the Hub by the text before it; "
+                      "move the block to the very top", fix=_move_block_fix(card, hidden))
+    else:
+        yield Problem(1, 1, "no YAML front matter: the Hub gets no license, metrics, tags or widget for this card; "
+                      "add a '---' block with at least `license:` at the top")
+
+
+def _move_block_fix(card, start: int) -> Fix | None:
+    end = next((i for i in range(start + 1, min(len(card.lines), start + 400) + 1) if card.lines[i - 1].rstrip() == "---"), None)
+    if end is None:
+        return None
+    block = "\n".join(card.lines[start - 1:end]) + "\n"
+    return Fix((Edit(1, 1, 1, 1, block), Edit(start, 1, end + 1, 1, "")), safe=False,
+               description="move the metadata block to the top")
+
+
+def _unclosed_opening(card) -> int | None:
+    for i, line in enumerate(card.lines):
+        if line.strip():
+            return i + 1 if line == "---" and not card.bom else None
+    return None
+
+
+@rule("CL102", "invalid-front-matter", "The metadata block is not valid YAML mapping the Hub can read.",
+      severity="error", tags=TAGS + ("hub",))
+def invalid_front_matter(card, ctx):
+    """The Hub rejects a push whose metadata block is never closed, is not valid YAML, or is not a
+    mapping of keys to values. It also silently keeps only the last of two equal keys, and cannot use
+    keys that YAML reads as numbers or booleans (`1:`, `yes:`). YAML tags (`!!python/object`) are
+    never executed by cardlint and are not allowed in card metadata.
+
+    Example:
+        ---
+        license: mit
+        license: apache-2.0   <- duplicate key: "mit" is silently lost
+        ---
+
+    Fix: close the block with a `---` line, fix the YAML at the reported line, or remove the
+    duplicate. A card that starts with a horizontal rule `---` should start with its title instead."""
+    fm = card.front_matter
+    if fm is None:
+        line = _unclosed_opening(card)
+        if line:
+            yield Problem(line, 1, "the metadata block opened here is never closed with a '---' line, so the Hub "
+                          "reads the whole card as Markdown")
+        return
+    for p in fm.problems:
+        message = p.message
+        if p.kind == "not-mapping" and fm.text.lstrip().startswith("#"):
+            message += " (a '---' line at the top starts a metadata block: is it meant as a horizontal rule?)"
+        yield Problem(p.line, p.column, message)
+
+
+# -- license ------------------------------------------------------------------------------------------
+@rule("CL103", "missing-license", "The metadata has no license.", tags=TAGS)
+def missing_license(card, ctx):
+    """Without `license:` the Hub shows no license and users cannot know whether they may use the
+    model. An empty `license:` (or one holding only a YAML comment) is the same as none.
+
+    Example:
+        license:   # See note below on choosing a license.
+
+    Fix: set a Hub license id (`apache-2.0`, `mit`, `cc-by-4.0`, ...) or `license: other` with
+    `license_name` and `license_link`."""
+    fm = _fm(card)
+    if fm is None:
+        return
+    data = fm.data
+    if "license" not in data:
+        yield Problem(fm.start_line, 1, "no license in the metadata; add `license:` with a Hub license id "
+                      "(e.g. apache-2.0, mit) or `license: other` with license_name and license_link")
+    elif data["license"] in (None, "", []):
+        yield Problem(fm.key_line("license"), 1, "license is empty; set a Hub license id (e.g. apache-2.0, mit)")
+
+
+@rule("CL104", "unknown-license", "The license is not one of the Hub's license ids.", severity="error",
+      tags=TAGS + ("hub",), fixable=True)
+def unknown_license(card, ctx):
+    """The Hub accepts only the ids of its license list (lowercase, e.g. `apache-2.0`); anything
+    else is rejected at push time with `"license" must be one of [...]`.
+
+    Example: `license: Apache-2.0` (the id is `apache-2.0`), `license: Apache 2.0`.
+
+    Fix: use the id cardlint suggests; the fix rewrites a case or spelling variant safely."""
+    fm = _fm(card)
+    if fm is None:
+        return
+    known = vocab("licenses")
+    for path, value in _items(fm.data.get("license"), "license"):
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            line, col = fm.where(path)
+            yield Problem(line, col, f"license {_q(value)} is not a license id; write a Hub license id such as apache-2.0")
+            continue
+        if value in known:
+            continue
+        line, col = fm.where(path)
+        guess = closest(value, known)
+        if guess:
+            fix = _value_fix(fm, path, guess, f"license {value} -> {guess}") if guess.lower() == value.lower() or \
+                re.sub(r"[\s_-]+", "", guess.lower()) == re.sub(r"[\s_-]+|licen[sc]e", "", value.lower()) else None
+            yield Problem(line, col, f"license {_q(value)} is not a Hub license id; did you mean {_q(guess)}?", fix=fix)
+        else:
+            yield Problem(line, col, f"license {_q(value)} is not a Hub license id; use an id from "
+                          "https://huggingface.co/docs/hub/repositories-licenses or `other` with license_name")
+
+
+@rule("CL105", "license-other-incomplete", "`license: other` without license_name or license_link.", tags=TAGS)
+def license_other_incomplete(card, ctx):
+    """With `license: other` the Hub shows the license only through `license_name` (a short id for
+    your license) and `license_link` (a URL or a file in the repo such as LICENSE).
+
+    Example:
+        license: other      <- which license?
+
+    Fix: add `license_name: my-license-1.0` and `license_link: LICENSE`, or use the Hub id if the
+    license has one (e.g. `llama3.1`)."""
+    fm = _fm(card)
+    if fm is None:
+        return
+    lic = fm.data.get("license")
+    values = lic if isinstance(lic, list) else [lic]
+    if "other" not in values:
+        return
+    missing = [k for k in ("license_name", "license_link") if not fm.data.get(k)]
+    if missing:
+        line, col = fm.where(("license",))
+        yield Problem(line, col, f"license is \"other\" but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                      "missing; name the license and link to its text")
+
+
+# -- metrics, ids, vocabularies ------------------------------------------------------------------------
+def _model_index_has_metrics(mi) -> bool:
+    if not isinstance(mi, list):
+        return False
+    for entry in mi:
+        for res in (entry.get("results") if isinstance(entry, dict) else None) or []:
+            if isinstance(res, dict) and isinstance(res.get("metrics"), list) and res["metrics"]:
+                return True
+    return False
+
+
+@rule("CL106", "missing-metrics", "A model card declares no metric, in `metrics` or in `model-index`.", tags=TAGS)
+def missing_metrics(card, ctx):
+    """Readers and the Hub's leaderboards look for what a model was measured with. A model card with
+    neither a non-empty `metrics` list nor any metric in `model-index` says nothing about it.
+
+    Example:
+        metrics:   # key list: https://hf.co/metrics
+
+    Fix: list the metric ids (`metrics: [accuracy, f1]`) or add evaluation results in `model-index`."""
+    fm = _fm(card)
+    if fm is None or ctx.card_type != "model":
+        return
+    metrics = fm.data.get("metrics")
+    if metrics and (isinstance(metrics, (list, str))) or _model_index_has_metrics(fm.data.get("model-index")):
+        return
+    line = fm.key_line("metrics") if "metrics" in fm.data else fm.start_line
+    what = "metrics is empty" if "metrics" in fm.data else "no metrics in the metadata"
+    yield Problem(line, 1, f"{what}; list the metric ids (e.g. `metrics: [accuracy]`) or add results in model-index")
+
+
+_PATH_EXT = re.compile(r"\.(?:csv|tsv|json|jsonl|parquet|txt|zip|tar|gz|tgz|bz2|xz|bin|pt|pth|ckpt|safetensors|h5|hdf5|"
+                       r"npy|npz|pkl|pickle|arrow|xlsx?|ya?ml|onnx|tfrecord|png|jpe?g|wav|mp3)$", re.I)
+
+
+def path_reason(value: str) -> str | None:
+    v = value.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*://", v, re.I):
+        return "a URL"
+    if v.startswith(("/", "./", "../", "~")) or v in (".", ".."):
+        return "a filesystem path"
+    if re.match(r"^[A-Za-z]:[\\/]", v) or "\\" in v:
+        return "a Windows path"
+    if v.endswith("/"):
+        return "a folder path"
+    if v.count("/") >= 2:
+        return "a path (a Hub id has one '/')"
+    if _PATH_EXT.search(v):
+        return "a file name"
+    return None
+
+
+@rule("CL107", "local-path-as-hub-id", "An entry of datasets or base_model is a local path, not a Hub id.",
+      severity="error", tags=TAGS + ("hub",))
+def local_path_as_hub_id(card, ctx):
+    """`datasets` and `base_model` hold Hub ids (`owner/name`). Training scripts often write the
+    local path they read from instead; the Hub rejects the push: `"datasets[0]" with value
+    "/var/hf/images/" is not valid`.
+
+    Example:
+        datasets:
+        - data/labels.csv
+
+    Fix: use the Hub id of the dataset or model, or remove the entry."""
+    fm = _fm(card)
+    if fm is None:
+        return
+    for key in ("datasets", "base_model"):
+        for path, value in _items(fm.data.get(key), key):
+            if not isinstance(value, str):
+                continue
+            reason = path_reason(value)
+            if reason:
+                line, col = fm.where(path)
+                kind = "dataset" if key == "datasets" else "model"
+                yield Problem(line, col, f"{_path(path)} {_q(value)} is {reason}, not a Hub {kind} id; the Hub rejects "
+                              f"it at push time: use an id like \"owner/name\" or remove the entry")
+
+
+def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, case_sensitive: bool = True, notes=None):
+    value = fm.data.get(key)
+    if value is None:
+        return
+    line, col = fm.where((key,))
+    if not isinstance(value, str):
+        yield Problem(line, col, f"{key} must be a single {what} string, not {type(value).__name__}")
+        return
+    known = vocab(vocab_name)
+    if value in known:
+        return
+    if notes and value.lower() in notes:
+        yield Problem(line, col, f"{key} {_q(value)} is not a Hub {what}; {notes[value.lower()]}")
+        return
+    guess = closest(value, vocab_list(vocab_name), cutoff=0.8)
+    hint = f"did you mean {_q(guess)}?" if guess else f"see the list with `cardlint explain {key.replace('_', '-')}`"
+    yield Problem(line, col, f"{key} {_q(value)} is not a Hub {what}; {hint}",
+                  fix=_value_fix(fm, (key,), guess, f"{key} -> {guess}") if guess and guess.lower() == value.lower() else None)
+
+
+@rule("CL108", "unknown-pipeline-tag", "pipeline_tag is not one of the Hub's tasks.", severity="error",
+      tags=TAGS + ("hub",), fixable=True)
+def unknown_pipeline_tag(card, ctx):
+    """`pipeline_tag` picks the widget and the task filter on the Hub; only the Hub's task ids work
+    (`text-classification`, `image-segmentation`, ...).
+
+    Example: `pipeline_tag: image-regression` (no such task).
+
+    Fix: use the closest task id, or drop the key and let the Hub infer it."""
+    fm = _fm(card)
+    if fm is not None:
+        yield from _vocab_problem(fm, "pipeline_tag", "pipeline-tags", "task id")
+
+
+_LIBRARY_NOTES = {
+    "torch": "plain PyTorch has no Hub library id: use the library that loads the model (e.g. transformers, "
+             "timm, diffusers) or drop the key",
+    "pytorch": "plain PyTorch has no Hub library id: use the library that loads the model (e.g. transformers, "
+               "timm, diffusers) or drop the key",
+    "tensorflow": "use `keras` or `tf-keras`, or the library that loads the model",
+    "scikit-learn": "the Hub id is \"sklearn\"",
+}
+
+
+@rule("CL109", "unknown-library-name", "library_name is not one of the Hub's library ids.", severity="error",
+      tags=TAGS + ("hub",), fixable=True)
+def unknown_library_name(card, ctx):
+    """`library_name` tells the Hub which code snippet and which download counter to show. Ids are
+    case-sensitive (`transformers`, `sentence-transformers`, `timm`, `PaddleOCR`).
+
+    Example: `library_name: torch` (no such library id).
+
+    Fix: use the id of the library that loads the model."""
+    fm = _fm(card)
+    if fm is not None:
+        yield from _vocab_problem(fm, "library_name", "library-names", "library id", notes=_LIBRARY_NOTES)
+
+
+@rule("CL110", "invalid-language", "A language is not a lowercase ISO 639-1/639-3 code.", severity="error",
+      tags=TAGS + ("hub",), fixable=True)
+def invalid_language(card, ctx):
+    """`language` takes ISO 639-1 (`en`) or ISO 639-3 (`eng`) codes, lowercase, or `multilingual`.
+    YAML 1.1 reads an unquoted `no` (Norwegian) as false, and `EN` or `en-US` are not codes the Hub
+    knows.
+
+    Example:
+        language:
+        - no       <- read as false; write "no"
+
+    Fix: quote `no`, lowercase the code, drop the region (`en-US` -> `en`)."""
+    fm = _fm(card)
+    if fm is None or "language" not in fm.data:
+        return
+    value = fm.data["language"]
+    if isinstance(value, str) and ctx.card_type == "dataset":
+        line, col = fm.where(("language",))
+        yield Problem(line, col, f"language must be a list for a dataset card; write [{value}]",
+                      fix=_value_fix(fm, ("language",), f"[{value}]", "language -> list"))
+    if not isinstance(value, (list, str, bool)):
+        if value is not None:
+            line, col = fm.where(("language",))
+            yield Problem(line, col, "language must be a code or a list of codes")
+        return
+    valid = vocab("languages-iso639-1") | vocab("languages-iso639-3") | {"multilingual", "code"}
+    for path, item in _items(value, "language"):
+        line, col = fm.where(path)
+        if isinstance(item, bool):
+            word = {True: "yes/on/true", False: "no/off/false"}[item]
+            hint = ' (Norwegian is "no" in quotes)' if item is False else ""
+            yield Problem(line, col, f"YAML reads this language ({word}) as a boolean, not a code{hint}; quote it")
+            continue
+        if not isinstance(item, str):
+            yield Problem(line, col, f"language {_q(item)} is not a language code")
+            continue
+        if item in valid:
+            continue
+        guess = None
+        if item.lower() in valid:
+            guess = item.lower()
+        else:
+            base = re.split(r"[-_]", item)[0].lower()
+            if base in valid:
+                guess = base
+        if guess:
+            fix = _value_fix(fm, path, guess, f"language {item} -> {guess}") if guess == item.lower() else None
+            yield Problem(line, col, f"language {_q(item)} is not a lowercase ISO 639 code; did you mean {_q(guess)}?", fix=fix)
+        else:
+            yield Problem(line, col, f"language {_q(item)} is not an ISO 639-1 or 639-3 code (e.g. \"en\", \"fra\")")
+
+
+# -- model-index ------------------------------------------------------------------------------------------
+def model_index_problems(mi):
+    """(path, message) for every problem in a model-index, in the Hub's wording."""
+    root = ("model-index",)
+    if mi is None:
+        return
+    if not isinstance(mi, list):
+        yield root, "must be a list of models (each with name and results)"
+        return
+
+    def need(obj, path, key, kind=str):
+        if not isinstance(obj, dict) or key not in obj or obj[key] is None:
+            return (path, f"must have property '{key}'")
+        if kind is str and not isinstance(obj[key], str):
+            return (path + (key,), "must be a string")
+        if kind is list and not isinstance(obj[key], list):
+            return (path + (key,), "must be a list")
+        if kind is dict and not isinstance(obj[key], dict):
+            return (path + (key,), "must be a mapping")
+        return None
+
+    for i, entry in enumerate(mi):
+        p = root + (i,)
+        if not isinstance(entry, dict):
+            yield p, "must be a mapping with name and results"
+            continue
+        for prob in (need(entry, p, "name"), need(entry, p, "results", list)):
+            if prob:
+                yield prob
+        for j, res in enumerate(entry.get("results") if isinstance(entry.get("results"), list) else []):
+            rp = p + ("results", j)
+            if not isinstance(res, dict):
+                yield rp, "must be a mapping with task, dataset and metrics"
+                continue
+            for key in ("task", "dataset"):
+                prob = need(res, rp, key, dict)
+                if prob:
+                    yield prob
+            if isinstance(res.get("task"), dict):
+                prob = need(res["task"], rp + ("task",), "type")
+                if prob:
+                    yield prob
+            ds = res.get("dataset")
+            if isinstance(ds, dict):
+                for key in ("type", "name"):
+                    prob = need(ds, rp + ("dataset",), key)
+                    if prob:
+                        yield prob
+                for key in ("config", "split", "revision"):
+                    if key in ds and ds[key] is not None and not isinstance(ds[key], str):
+                        yield rp + ("dataset", key), "must be a string"
+                if "args" in ds and ds["args"] is not None and not isinstance(ds["args"], (dict, str)):
+                    yield rp + ("dataset", "args"), "must be a mapping"
+            prob = need(res, rp, "metrics", list)
+            if prob:
+                yield prob
+            for k, metric in enumerate(res.get("metrics") if isinstance(res.get("metrics"), list) else []):
+                mp = rp + ("metrics", k)
+                if not isinstance(metric, dict):
+                    yield mp, "must be a mapping with type and value"
+                    continue
+                prob = need(metric, mp, "type")
+                if prob:
+                    yield prob
+                if "value" not in metric or metric["value"] is None:
+                    yield mp, "must have property 'value'"
+            if "source" in res and res["source"] is not None:
+                src = res["source"]
+                if not isinstance(src, dict):
+                    yield rp + ("source",), "must be a mapping with url"
+                elif not src.get("url"):
+                    yield rp + ("source",), "must have property 'url' (required when source is given)"
+
+
+@rule("CL111", "invalid-model-index", "model-index is missing required keys or has wrong types.", severity="error",
+      tags=TAGS + ("hub",))
+def invalid_model_index(card, ctx):
+    """The Hub and huggingface_hub parse `model-index` into evaluation results; a missing required
+    key (name, results, task.type, dataset.type, dataset.name, metrics[].type, metrics[].value) or a
+    wrong type makes the push fail or the results vanish.
+
+    Example:
+        dataset:
+          config: 2017   <- a number: "model-index[0].results[0].dataset.config" must be a string
+
+    Fix: add the key or quote the value at the reported line."""
+    fm = _fm(card)
+    if fm is None:
+        return
+    for path, message in model_index_problems(fm.data.get("model-index")):
+        line, col = fm.where(path)
+        yield Problem(line, col, f"{_path(path)} {message}")
+
+
+# -- everything else the schema says -------------------------------------------------------------------
+_OWNED = {"license", "language", "model-index", "pipeline_tag", "library_name"}
+_TYPE_WORDS = {"string": "a string", "array": "a list", "object": "a mapping", "boolean": "true or false",
+               "number": "a number", "integer": "a whole number", "null": "empty"}
+_VALIDATORS: dict = {}
+
+
+def _validator(name: str):
+    if name not in _VALIDATORS:
+        import jsonschema  # only cards with front matter pay for this import
+        _VALIDATORS[name] = jsonschema.Draft202012Validator(schema(name))
+    return _VALIDATORS[name]
+
+
+def _describe(error) -> str:
+    v = error.validator
+    if v == "type":
+        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return "must be " + " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+    if v == "anyOf":
+        kinds = []
+        for sub in error.validator_value:
+            t = sub.get("type") or ("string" if "$ref" in sub else None)
+            for k in (t if isinstance(t, list) else [t]):
+                if k and _TYPE_WORDS.get(k, k) not in kinds:
+                    kinds.append(_TYPE_WORDS.get(k, k))
+        if isinstance(error.instance, str) and "" == error.instance:
+            return "is not allowed to be empty"
+        return "must be " + " or ".join(kinds) if kinds else "is not valid"
+    if v in ("minLength", "minItems"):
+        return "is not allowed to be empty"
+    if v == "required":
+        return error.message.replace("is a required property", "is required").replace("'", "'")
+    if v == "enum":
+        guess = closest(str(error.instance), [str(x) for x in error.validator_value], cutoff=0.6)
+        hint = f"; did you mean {_q(guess)}?" if guess else ""
+        return f"with value {_q(error.instance)} is not valid{hint}"
+    return error.message
+
+
+@rule("CL112", "invalid-metadata", "A metadata key has a type or value the Hub rejects.", severity="error",
+      tags=TAGS + ("hub",), fixable=True)
+def invalid_metadata(card, ctx):
+    """Checks the front matter against cardlint's JSON Schema for model or dataset card metadata
+    (rules/schemas), for everything the more specific rules do not cover: `widget` must be a list,
+    `tags` a list (a string is read one character at a time), `base_model` not empty, dataset
+    `configs` entries need `config_name`, and so on. Messages use the Hub's JSON path style.
+
+    Example: `tags: medical` (huggingface_hub turns it into ['m', 'e', 'd', ...]).
+
+    Fix: as the message says; a string where a list is required is wrapped in [ ] safely."""
+    fm = _fm(card)
+    if fm is None or not fm.data:
+        return
+    name = "dataset-card" if ctx.card_type == "dataset" else "model-card"
+    errors = sorted(_validator(name).iter_errors(fm.data), key=lambda e: [str(p) for p in e.absolute_path])
+    seen = set()
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if not path or path[0] in _OWNED:
+            continue
+        if error.validator == "required":
+            missing = re.findall(r"'([^']+)'", error.message)
+            path_text = _path(path)
+            line, col = fm.where(path)
+            yield Problem(line, col, f"{path_text} must have property {missing[0]!r}" if missing else f"{path_text} {error.message}")
+            continue
+        if path in seen:
+            continue
+        seen.add(path)
+        line, col = fm.where(path)
+        message = f"{_path(path)} {_describe(error)}"
+        fix = None
+        if isinstance(error.instance, str) and error.instance and ("array" in str(error.schema.get("type", "")) or
+                                                                   any(s.get("type") == "array" for s in error.schema.get("anyOf", []))):
+            message += f"; a string is read one character at a time: write [{error.instance}]"
+            fix = _value_fix(fm, path, f"[{error.instance}]", f"{_path(path)} -> list")
+        yield Problem(line, col, message, fix=fix)
+
+
+# -- front matter against body ---------------------------------------------------------------------------
+_BODY_LICENSE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?licen[sc]e(?:\s*\(s\))?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
+_BODY_BASE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:fine-?tuned\s+from(?:\s+model)?|base\s+model|parent\s+model)"
+                        r"(?:\s*\[optional\])?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
+_HUB_ID = re.compile(r"(?:huggingface\.co/|hf\.co/)?\b([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})")
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[*_`]", "", text).strip().rstrip(".")
+
+
+@rule("CL113", "metadata-body-mismatch", "The front matter and the card's text disagree.", tags=TAGS)
+def metadata_body_mismatch(card, ctx):
+    """A card that says `license: mit` in its metadata and "License: Apache 2.0" in its text, or
+    `base_model: a/b` and "Finetuned from model: c/d", tells readers two different things; the Hub
+    only knows the metadata. Only clear contradictions are reported: both sides must name a known
+    license id, or a Hub model id.
+
+    Fix: make the text and the metadata say the same thing."""
+    fm = _fm(card)
+    if fm is None:
+        return
+    lic = fm.data.get("license")
+    licenses = vocab("licenses")
+    bases = fm.data.get("base_model")
+    bases = [bases] if isinstance(bases, str) else [b for b in bases or [] if isinstance(b, str)]
+    bases_lower = {b.lower() for b in bases}
+    for idx in range(card.body_start, len(card.lines)):
+        if not card.rendered_lines[idx].strip():
+            continue
+        raw = card.lines[idx]
+        m = _BODY_LICENSE.match(raw)
+        if m and isinstance(lic, str) and lic in licenses and lic not in ("other", "unknown"):
+            said = _plain(m.group(1))
+            canon = closest(said, licenses, cutoff=None) if said else None
+            if canon and canon not in ("other", "unknown") and canon != lic:
+                yield Problem(idx + 1, m.start(1) + 1, f"the text says license {_q(said)} but the metadata says "
+                              f"{_q(lic)}; make them agree")
+            continue
+        m = _BODY_BASE.match(raw)
+        if m and bases:
+            ids = [i for i in _HUB_ID.findall(m.group(1)) if not i.lower().startswith(("www.", "github.com"))]
+            ids = [i for i in ids if "." not in i.split("/")[0]]
+            if ids and not any(i.lower().rstrip(".") in bases_lower for i in ids):
+                yield Problem(idx + 1, m.start(1) + 1, f"the text says fine-tuned from {_q(ids[0])} but base_model is "
+                              f"{_q(', '.join(bases))}; make them agree")

@@ -1,0 +1,254 @@
+"""Structure rules: mangled files, tables, joined lines, encoding, links, fences, headings (CL3xx)."""
+from __future__ import annotations
+
+import re
+
+from ..rule import Edit, Fix, Problem, rule
+
+TAGS = ("structure",)
+
+
+@rule("CL301", "pipe-mangled-file", "The whole file was copied from a rendered table view (every line ends in \" |\").",
+      severity="error", tags=TAGS, fixable=True)
+def pipe_mangled_file(card, ctx):
+    """A card copied out of a rendered view arrives with every line wrapped as `text |` and a `|`
+    line between each pair: the Hub shows one broken table and finds no metadata. cardlint recovers
+    the card (line k of the card is line 2k of the file), reports this once at line 1, and lints
+    the recovered card, with every finding at its line in the file as it is.
+
+    Fix: the safe fix writes the recovered card back, byte for byte, with the file's line endings."""
+    if not card.line_map or card.original is None:
+        return
+    orig = card.original
+    last = len(orig.lines)
+    fix = Fix((Edit(1, 1, last, len(orig.lines[-1]) + 1, card.raw),), description="recover the pipe-mangled card")
+    yield Problem(1, 1, f"every line of this file is wrapped as \"text |\" with \"|\" lines between (copied from a "
+                  f"rendered view); the card inside has {len(card.lines)} lines: run `cardlint fix` to recover it", fix=fix)
+
+
+def split_cells(row: str) -> list[str]:
+    """GFM cell splitting: unescaped pipes split (inside code spans too); outer pipes are optional."""
+    row = row.strip()
+    cells, cur, i = [], [], 0
+    while i < len(row):
+        ch = row[i]
+        if ch == "\\" and i + 1 < len(row):
+            cur.append(row[i:i + 2])
+            i += 2
+            continue
+        if ch == "|":
+            cells.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    cells.append("".join(cur))
+    if cells and not cells[0].strip() and row.startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1].strip() and row.endswith("|") and not row.endswith("\\|"):
+        cells = cells[:-1]
+    return cells
+
+
+def _strip_container(line: str) -> str:
+    return re.sub(r"^\s{0,3}(?:>\s?)+", "", line).strip()
+
+
+@rule("CL302", "malformed-table", "A table row has the wrong number of cells, or pipe lines do not render as a table.",
+      tags=TAGS)
+def malformed_table(card, ctx):
+    """GFM tables pad short rows and silently drop extra cells, so a row with one cell too many loses
+    data without a sign. An unescaped `|` splits a cell even inside a code span (write `\\|`).
+    Lines laid out with pipes but without a valid delimiter row (`|---|---|`) are not a table at
+    all: they render as one run-on paragraph.
+
+    Fix: make every row have as many cells as the header; add the delimiter row; escape pipes."""
+    covered: set[int] = set()
+    toks = card.tokens
+    for tok in toks:
+        if tok.type != "table_open" or not tok.map:
+            continue
+        a, b = tok.map
+        covered.update(range(a, b))
+        header = split_cells(_strip_container(card.lines[a]))
+        for idx in range(a + 2, b):
+            raw = _strip_container(card.lines[idx])
+            if not raw:
+                continue
+            cells = split_cells(raw)
+            if len(cells) != len(header):
+                what = "drops the extra cells" if len(cells) > len(header) else "pads the missing cells"
+                code_pipe = " (an unescaped | inside a code span splits the cell: write \\|)" if re.search(r"`[^`|]*\|[^`]*`", raw) else ""
+                yield Problem(idx + 1, 1, f"table row has {len(cells)} cells but the header has {len(header)}; GFM {what}"
+                              f"{code_pipe}")
+    for tok in toks:
+        if tok.type != "inline" or not tok.map or tok.map[0] in covered:
+            continue
+        a, b = tok.map
+        run = 0
+        for idx in range(a, b):
+            s = _strip_container(card.lines[idx])
+            if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
+                run += 1
+                if run == 2:
+                    yield Problem(idx, 1, "these lines are laid out as a table but do not render as one (no delimiter row "
+                                  "such as |---|---| under the header, or no blank line before it)")
+                    break
+            else:
+                run = 0
+
+
+_KV = re.compile(r"^\s*(?:[-*+]\s+)?([^:|\n]{1,48}?)\s*:\s+\S")
+_ALIGNED = re.compile(r"\S(?: {2,}|\t+)\S")
+
+
+def _tabular(line: str) -> bool:
+    m = _KV.match(line)
+    if m and len(m.group(1).split()) <= 6 and not m.group(1).strip().lower().startswith(("http", "note", "see")):
+        return True
+    return bool(_ALIGNED.search(line.strip()))
+
+
+@rule("CL303", "joined-lines", "Lines laid out as a table or key/value list that render as one paragraph.", tags=TAGS)
+def joined_lines(card, ctx):
+    """Markdown joins consecutive lines of a paragraph into one line. Three or more "Label: value"
+    lines, or lines with aligned columns, render as a single run-on line:
+    "MAE: 1.89 RMSE: 2.54 R2: 0.37". Ordinary prose on consecutive lines is not reported, nor are
+    lines that end with a hard break (two spaces or a backslash).
+
+    Fix: make it a table, a bullet list, or a code block."""
+    toks = card.tokens
+    for i, tok in enumerate(toks):
+        if tok.type != "inline" or not tok.map or i == 0 or toks[i - 1].type != "paragraph_open":
+            continue
+        a, b = tok.map
+        if b - a < 3:
+            continue
+        hard = {n for n, c in enumerate(_line_breaks(tok)) if c == "hardbreak"}
+        run_start, run = None, 0
+        for off, idx in enumerate(range(a, b)):
+            line = card.rendered_lines[idx]
+            joined_to_next = off not in hard
+            if _tabular(line) and (off == 0 or (off - 1) not in hard or run == 0):
+                run_start = idx if run == 0 else run_start
+                run += 1
+            else:
+                run = 0
+            if run >= 3 and (not joined_to_next or idx == b - 1 or not _tabular(card.rendered_lines[idx + 1])):
+                yield Problem(run_start + 1, 1, f"{run} lines laid out as a table or list render as one run-on line; "
+                              "use a table, a bullet list or a code block")
+                run = 0
+            if not joined_to_next:
+                run = 0
+
+
+def _line_breaks(inline_token) -> list[str]:
+    return [c.type for c in inline_token.children or [] if c.type in ("softbreak", "hardbreak")]
+
+
+_SUSPECT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u00f0]"
+                      "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+                      "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd")
+
+
+@rule("CL304", "mojibake", "Text that was UTF-8 decoded as Latin-1/cp1252 (\"RÂ²\", \"Ã©\"), or U+FFFD.",
+      tags=TAGS, fixable=True)
+def mojibake(card, ctx):
+    """Copying text through a tool that reads UTF-8 as Latin-1 or Windows-1252 turns "R²" into
+    "RÂ²" and "é" into "Ã©"; a lossy conversion leaves U+FFFD (�). ftfy detects the damage and
+    proposes the repaired text.
+
+    Fix: the safe fix applies ftfy's repair to the line."""
+    for idx, line in enumerate(card.rendered_lines):
+        if not line.strip() or not _SUSPECT.search(line):
+            continue
+        import ftfy  # only cards with suspicious characters pay for the import
+        raw = card.lines[idx]
+        fixed = ftfy.fix_encoding(raw)
+        m = _SUSPECT.search(line)
+        if fixed != raw:
+            start = next((i for i, (x, y) in enumerate(zip(raw, fixed)) if x != y), m.start())
+            bad = raw[start:start + 12].split(" ")[0] or raw[start:start + 3]
+            good_end = len(fixed) - (len(raw) - (start + len(bad)))
+            yield Problem(idx + 1, start + 1, f"mojibake \"{bad}\" (UTF-8 read as Latin-1/cp1252); did you mean "
+                          f"\"{fixed[start:good_end]}\"?", fix=Fix((Edit(idx + 1, 1, idx + 1, len(raw) + 1, fixed),),
+                                                                    description="repair mojibake with ftfy"))
+        elif "\ufffd" in line:
+            col = line.index("\ufffd")
+            yield Problem(idx + 1, col + 1, "replacement character U+FFFD: a character was lost in a bad conversion; "
+                          "restore the original character")
+
+
+_NESTED = re.compile(r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")
+_EMPTY_DEST = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\]\(\s*\)")
+_PLACEHOLDER_DEST = re.compile(r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*(url|link|todo|tbd|your[-_ ]?url|link[-_ ]?here|"
+                               r"insert[-_ ]?link|<url>|<link>|\.\.\.)\s*\)", re.I)
+_EMPTY_TEXT = re.compile(r"(?<![!\]])\[\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
+
+
+@rule("CL305", "malformed-link", "A link with a nested, empty or placeholder destination, or no text.", tags=TAGS)
+def malformed_link(card, ctx):
+    """Links that cannot work: a link written inside another link's destination
+    (`[a]([url](https://...))`), an empty destination `[text]()`, a placeholder destination
+    `[paper](url)`, or a link with no text to a bare host such as the Trainer's
+    `[](https://huggingface.co/)`, which renders as nothing.
+
+    Fix: write the real URL as the destination, and give the link text."""
+    rendered = card.rendered_lines
+    for idx in range(card.body_start, len(card.lines)):
+        line = card.lines[idx]
+        if "](" not in line or not rendered[idx].strip():
+            continue
+        for pattern, message in ((_NESTED, "link destination holds another link; write the URL itself"),
+                                 (_EMPTY_DEST, "link has an empty destination"),
+                                 (_PLACEHOLDER_DEST, "link destination is a placeholder"),
+                                 (_EMPTY_TEXT, "link has no text, so it renders as nothing")):
+            for m in pattern.finditer(line):
+                if rendered[idx][m.start()] != line[m.start()]:
+                    continue  # inside a code span or comment
+                yield Problem(idx + 1, m.start() + 1, f"{message}: \"{m.group(0)[:80]}\"",
+                              end_column=m.end() + 1)
+
+
+@rule("CL306", "unclosed-code-fence", "A fenced code block is never closed and swallows the rest of the card.",
+      severity="error", tags=TAGS, fixable=True)
+def unclosed_code_fence(card, ctx):
+    """A ``` fence without its closing fence turns everything after it into code: headings,
+    tables and links vanish from the rendered card.
+
+    Fix: the safe fix closes the fence at the end of the file; better, close it where the code ends."""
+    last = len(card.lines) - (1 if card.lines and card.lines[-1] == "" else 0)
+    for tok in card.tokens:
+        if tok.type != "fence" or not tok.map or tok.map[1] < last:
+            continue
+        a, b = tok.map
+        char, n = tok.markup[0], len(tok.markup)
+        closing = re.compile(r"^\s{0,3}" + re.escape(char) + "{" + str(n) + r",}\s*$")
+        body = [re.sub(r"^\s{0,3}(?:>\s?)+", "", l) for l in card.lines[a + 1:b]]
+        if body and closing.match(body[-1]):
+            continue
+        end = len(card.lines)
+        tail = card.lines[-1]
+        insert = ("" if tail == "" else "\n") + tok.markup + "\n"
+        yield Problem(a + 1, 1, f"code fence {tok.markup} opened here is never closed: the rest of the card renders "
+                      "as code", fix=Fix((Edit(end, len(tail) + 1, end, len(tail) + 1, insert),),
+                                         description="close the code fence at the end of the file"))
+
+
+@rule("CL307", "duplicate-heading", "Two sibling headings with the same text.", tags=TAGS)
+def duplicate_heading(card, ctx):
+    """Two headings with the same text under the same parent read as a copy-paste slip, and their
+    anchors collide: links reach only the first unless they use the -1 suffix.
+
+    Fix: merge the sections, or give them distinct titles."""
+    for parent in [card.root, *card.sections]:
+        seen: dict[str, int] = {}
+        for child in parent.children:
+            key = " ".join(child.title.lower().split())
+            if not key:
+                continue
+            if key in seen:
+                yield Problem(child.line, 1, f"heading \"{child.title}\" repeats the one at line {seen[key]} under the "
+                              f"same parent; its anchor becomes #{child.slug}")
+            else:
+                seen[key] = child.line

@@ -1,0 +1,206 @@
+"""Table-of-contents rules: duplicated, dead and stale entries (CL4xx)."""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from ..rule import Edit, Fix, Problem, rule
+
+TAGS = ("toc",)
+_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,300})\]\(\s*<?#([^)\s>]*)>?\s*\)")
+_HREF = re.compile(r"""<a\b[^<>]{0,500}?\bhref\s*=\s*["']#([^"']*)["']""", re.I)
+
+
+@dataclass
+class Link:
+    line: int  # 1-based
+    column: int
+    end_column: int
+    text: str
+    target: str  # decoded, without '#'
+
+
+def in_page_links(card) -> list[Link]:
+    cached = card.cache.get("links")
+    if cached is not None:
+        return cached
+    out: list[Link] = []
+    rendered = card.rendered_lines
+    for idx in range(card.body_start, len(card.lines)):
+        line = card.lines[idx]
+        if "#" not in line or idx in card.code_lines:
+            continue
+        for m in _LINK.finditer(line):
+            if rendered[idx][m.start()] != "[":
+                continue  # in a code span or comment
+            out.append(Link(idx + 1, m.start() + 1, m.end() + 1, m.group(1), unquote(m.group(2))))
+        for m in _HREF.finditer(line):
+            if rendered[idx][m.start():m.end()].strip() or _in_comment(card, idx, m.start()):
+                continue
+            out.append(Link(idx + 1, m.start() + 1, m.end() + 1, "", unquote(m.group(1))))
+    card.cache["links"] = out
+    return out
+
+
+def _in_comment(card, idx: int, col: int) -> bool:
+    before = card.lines[idx][:col]
+    return before.rfind("<!--") > before.rfind("-->")
+
+
+def resolves(card, target: str) -> bool:
+    if not target:
+        return True  # "#" is the top of the page
+    if target.startswith("user-content-"):
+        target = target[len("user-content-"):]
+    anchors = card.anchors
+    return target in anchors or target.lower() in {a.lower() for a in anchors}
+
+
+@dataclass
+class Toc:
+    first_line: int
+    last_line: int
+    links: list[Link]
+
+
+def tables_of_contents(card) -> list[Toc]:
+    """Top-level lists whose items are mostly links to in-page anchors."""
+    cached = card.cache.get("tocs")
+    if cached is not None:
+        return cached
+    links = in_page_links(card)
+    by_line: dict[int, list[Link]] = {}
+    for link in links:
+        by_line.setdefault(link.line, []).append(link)
+    out = []
+    toks = card.tokens
+    for i, tok in enumerate(toks):
+        if tok.type not in ("bullet_list_open", "ordered_list_open") or tok.level != 0 or not tok.map:
+            continue
+        a, b = tok.map
+        item_lines = [t.map[0] for t in _items_of(toks, i) if t.map]
+        with_link = [ln for ln in item_lines if by_line.get(ln + 1)]
+        if len(with_link) >= 2 and len(with_link) * 2 >= len(item_lines):
+            toc_links = [l for ln in range(a + 1, b + 1) for l in by_line.get(ln, []) if l.text]
+            out.append(Toc(a + 1, b, toc_links))
+    card.cache["tocs"] = out
+    return out
+
+
+def _items_of(toks, start: int):
+    depth = 0
+    for tok in toks[start:]:
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if depth == 0:
+                return
+        elif tok.type == "list_item_open":
+            yield tok
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[*_`]", "", text).lower().split())
+
+
+@rule("CL401", "duplicate-toc-entry", "A table of contents lists the same entry twice.", tags=TAGS, fixable=True)
+def duplicate_toc_entry(card, ctx):
+    """A table of contents that lists an entry twice (the same text, or the same target) is a sign
+    it was pasted or generated twice; readers meet the same link again.
+
+    Fix: the safe fix removes the repeated entry's line when it holds nothing else."""
+    for toc in tables_of_contents(card):
+        texts: dict[str, int] = {}
+        targets: dict[str, int] = {}
+        for link in toc.links:
+            text, target = _norm(link.text), link.target.lower()
+            first = texts.get(text) or targets.get(target)
+            if first:
+                what = "text" if text in texts else "target"
+                yield Problem(link.line, link.column, f"table of contents lists \"{link.text}\" again (same {what} as "
+                              f"line {first}); remove the repeat", fix=_remove_entry(card, link))
+                continue
+            texts.setdefault(text, link.line)
+            targets.setdefault(target, link.line)
+
+
+def _remove_entry(card, link: Link) -> Fix | None:
+    line = card.lines[link.line - 1]
+    if not re.fullmatch(r"\s*(?:[-*+]|\d+[.)])\s+" + re.escape(line[link.column - 1:link.end_column - 1]) + r"\s*", line):
+        return None
+    indent = len(line) - len(line.lstrip())
+    nxt = card.lines[link.line] if link.line < len(card.lines) else ""
+    if nxt.strip() and len(nxt) - len(nxt.lstrip()) > indent:
+        return None  # it has nested entries: removing it would re-parent them
+    return Fix((Edit(link.line, 1, link.line + 1, 1, ""),), description="remove the repeated entry")
+
+
+def _closest_slug(target: str, slugs: list[str]) -> list[str]:
+    """The heading a dead link most likely meant: similar spelling, and the same beginning counts most."""
+    def score(slug: str) -> float:
+        prefix = len(os.path.commonprefix([target, slug]))
+        return difflib.SequenceMatcher(None, target, slug).ratio() + prefix / max(len(target), 1)
+    best = max(slugs, key=score, default=None)
+    return [best] if best is not None and score(best) >= 0.8 else []
+
+
+@rule("CL402", "broken-toc-link", "An in-page link whose anchor matches no heading or HTML anchor.", tags=TAGS,
+      fixable=True)
+def broken_toc_link(card, ctx):
+    """An in-page link (`[Uses](#uses)`) works only if its anchor is the GitHub-style slug of a
+    heading (lowercase, punctuation removed, spaces to hyphens, -1, -2 ... for repeats) or an
+    explicit `<a name=...>` / `id=`. Headings that were renamed, or a template's
+    `#model-card-for--model_id-`, leave dead links.
+
+    Fix: point the link at the heading's slug. The unsafe fix rewrites it to the closest heading."""
+    slugs = [s.slug for s in card.sections]
+    for link in in_page_links(card):
+        if resolves(card, link.target):
+            continue
+        guess = _closest_slug(link.target.lower(), slugs)
+        hint = f"; did you mean #{guess[0]}?" if guess else ""
+        fix = None
+        if guess:
+            line = card.lines[link.line - 1]
+            pos = line.find("#" + link.target, link.column - 1) if "%" not in line[link.column - 1:link.end_column] else -1
+            if pos >= 0:
+                fix = Fix((Edit(link.line, pos + 2, link.line, pos + 2 + len(link.target), guess[0]),), safe=False,
+                          description=f"link to #{guess[0]}")
+        yield Problem(link.line, link.column, f"link to #{link.target} matches no heading or anchor in this card{hint}",
+                      end_column=link.end_column, fix=fix)
+
+
+@rule("CL403", "toc-out-of-sync", "A table of contents misses headings or lists them out of order.",
+      severity="info", tags=TAGS, fixable=True)
+def toc_out_of_sync(card, ctx):
+    """A table of contents that no longer matches the headings: a heading at a level it covers is
+    not listed, or its entries are not in the order of the headings.
+
+    Fix: update the table of contents. The unsafe fix regenerates it from the headings."""
+    by_slug = {s.slug: s for s in card.sections}
+    lower = {s.slug.lower(): s for s in card.sections}
+    for toc in tables_of_contents(card):
+        hit = []
+        for link in toc.links:
+            sec = by_slug.get(link.target) or lower.get(link.target.lower())
+            if sec is not None:
+                hit.append((link, sec))
+        if len(hit) < 2:
+            continue
+        levels = {sec.level for _, sec in hit}
+        lo, hi = min(levels), max(levels)
+        listed = {sec.line for _, sec in hit}
+        own = card.section_at(toc.first_line)
+        for sec in card.sections:
+            if lo <= sec.level <= hi and sec.line > toc.last_line and sec.line not in listed and sec is not own:
+                yield Problem(toc.first_line, 1, f"table of contents does not list \"{sec.title}\" (line {sec.line})")
+        last = 0
+        for link, sec in hit:
+            if sec.line < last and sec is not own:
+                yield Problem(link.line, link.column, f"entry \"{link.text}\" is out of the headings' order")
+                break
+            last = max(last, sec.line)

@@ -1,0 +1,276 @@
+"""The command line: check | fix | report | rules | explain | config."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import __version__
+from .config import ConfigError, selector_known
+from .files import UsageError, collect
+from .packs import PackError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, like every other user error
+        raise UsageError(message)
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _selection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help="card files, folders (searched for cards) or - for stdin; default: .")
+    p.add_argument("--config", metavar="FILE", help="use this configuration file instead of searching upward")
+    p.add_argument("--select", type=_csv, metavar="RULES", help="only these rules (codes, prefixes, names or tags)")
+    p.add_argument("--extend-select", type=_csv, metavar="RULES", help="add these rules to the selection")
+    p.add_argument("--ignore", type=_csv, metavar="RULES", help="skip these rules")
+    p.add_argument("--profile", help="hold cards against this template profile (see `cardlint rules --profiles`)")
+    p.add_argument("--template", metavar="FILE", help="derive the profile from a hub's own template file")
+    p.add_argument("--card-type", choices=("auto", "model", "dataset"), help="model or dataset card (default: detect)")
+    p.add_argument("--stdin-filename", metavar="PATH", help="the path to report for a card read from stdin")
+    p.add_argument("--no-color", action="store_true", help="never colour the output")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
+    p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary (text format)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cardlint", description="Lint machine-learning model cards and score their completeness.")
+    parser.add_argument("--version", action="version", version=f"cardlint {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="report findings on cards")
+    _selection_options(check)
+    check.add_argument("--format", choices=("text", "json", "github", "sarif"),
+                       help="output format (default: github under GitHub Actions, else text)")
+    check.add_argument("--strict", action="store_true", help="warnings (and info) fail the run too")
+    check.add_argument("--min-score", type=float, metavar="N", help="fail for cards whose completeness is below N")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes")
+    check.add_argument("--diff", action="store_true", help="with --fix, print a unified diff and write nothing")
+
+    fix = sub.add_parser("fix", help="repair what can be repaired, then report what remains")
+    _selection_options(fix)
+    fix.add_argument("--format", choices=("text", "json", "github", "sarif"), help="output format for what remains")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.add_argument("--strict", action="store_true", help="remaining warnings fail the run too")
+
+    report = sub.add_parser("report", help="completeness report: sections, statuses, scores")
+    _selection_options(report)
+    report.add_argument("--format", choices=("text", "json"), default="text")
+    report.add_argument("--min-score", type=float, metavar="N", help="fail for cards whose completeness is below N")
+    report.add_argument("--top", type=int, default=5, metavar="N", help="findings shown per card (default 5)")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument("--profiles", action="store_true", help="list the template profiles instead")
+
+    explain = sub.add_parser("explain", help="print one rule's documentation")
+    explain.add_argument("rule", help="a rule code or name")
+
+    config = sub.add_parser("config", help="show the configuration that applies to a path")
+    config.add_argument("--show", action="store_true", help="print the effective configuration (the default)")
+    config.add_argument("path", nargs="?", default=".")
+    config.add_argument("--config", metavar="FILE")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return EXIT_ERROR
+        return {"check": cmd_check, "fix": cmd_fix, "report": cmd_report, "rules": cmd_rules,
+                "explain": cmd_explain, "config": cmd_config}[args.command](args)
+    except (UsageError, ConfigError, PackError) as exc:
+        print(f"cardlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("cardlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+
+
+# -- shared set-up ------------------------------------------------------------------------------------------
+def _registry():
+    from . import registry as reg_mod
+    reg = reg_mod.load()
+    for err in reg.errors:
+        print(f"cardlint: warning: {err}", file=sys.stderr)
+    return reg
+
+
+def _finder(args, registry):
+    from .config import ConfigFinder
+    for opt in ("select", "extend_select", "ignore"):
+        for sel in getattr(args, opt, None) or []:
+            if not selector_known(sel, registry):
+                raise UsageError(f"--{opt.replace('_', '-')}: {sel!r} is no rule code, prefix, name or tag "
+                                 "(see `cardlint rules`)")
+    overrides = {k: getattr(args, k, None) for k in ("select", "extend_select", "ignore", "profile", "template",
+                                                      "min_score", "card_type")}
+    if args.template and not os.path.isfile(args.template):
+        raise UsageError(f"template {args.template!r} not found")
+    if overrides.get("template"):
+        overrides["template"] = os.path.abspath(overrides["template"])
+    return ConfigFinder(args.config, registry, overrides)
+
+
+def _check_profile(config) -> None:
+    if config.profile:
+        from .packs import profiles
+        known = profiles(tuple(config.rule_packs))
+        if config.profile not in known:
+            raise UsageError(f"unknown profile {config.profile!r}; known: {', '.join(sorted(known))}")
+
+
+def lint_targets(args, registry, *, with_score: bool = True):
+    from .engine import lint_bytes, lint_file
+    finder = _finder(args, registry)
+    targets, warnings = collect(args.paths, finder, args.stdin_filename)
+    for w in warnings:
+        print(f"cardlint: warning: {w}", file=sys.stderr)
+    results = []
+    for t in targets:
+        config = finder.for_path(t.path if not t.stdin else (args.stdin_filename or "."))
+        _check_profile(config)
+        if t.stdin:
+            results.append(lint_bytes(sys.stdin.buffer.read(), t.path, config, registry, with_score=with_score))
+        else:
+            results.append(lint_file(t.path, config, registry, with_score=with_score))
+        results[-1].min_score = config.min_score
+    return results
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output!r}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _color(args) -> bool:
+    if args.no_color or os.environ.get("NO_COLOR") or args.output:
+        return False
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
+def _format(args) -> str:
+    if args.format:
+        return args.format
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _exit_code(results, strict: bool) -> int:
+    code = EXIT_OK
+    for r in results:
+        for f in r.findings:
+            if f.name == "internal-error":
+                return EXIT_ERROR
+            if f.severity == "error" or strict:
+                code = EXIT_FINDINGS
+        if r.score is not None and getattr(r, "min_score", None) is not None and r.score < r.min_score:
+            code = EXIT_FINDINGS
+    return code
+
+
+def _below_min(results) -> list[str]:
+    return [f"{r.path}: completeness {r.score:g} is below the minimum {r.min_score:g}" for r in results
+            if r.score is not None and getattr(r, "min_score", None) is not None and r.score < r.min_score]
+
+
+# -- commands ------------------------------------------------------------------------------------------------
+def cmd_check(args) -> int:
+    if args.fix or args.diff:
+        return cmd_fix(args)
+    from .report import render
+    registry = _registry()
+    results = lint_targets(args, registry)
+    fmt = _format(args)
+    text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet)
+    _write(text, args.output)
+    for line in _below_min(results):
+        print(f"cardlint: {line}", file=sys.stderr)
+    return _exit_code(results, args.strict)
+
+
+def cmd_fix(args) -> int:
+    from .fixer import run_fix
+    registry = _registry()
+    return run_fix(args, registry)
+
+
+def cmd_report(args) -> int:
+    from .report import completeness
+    registry = _registry()
+    results = lint_targets(args, registry)
+    if args.format == "json":
+        text = completeness.render_json(results)
+    else:
+        text = completeness.render_text(results, color=_color(args), top=args.top)
+    _write(text, args.output)
+    for line in _below_min(results):
+        print(f"cardlint: {line}", file=sys.stderr)
+    return _exit_code(results, False) if any(getattr(r, "min_score", None) is not None for r in results) else \
+        (EXIT_ERROR if any(f.name == "internal-error" for r in results for f in r.findings) else EXIT_OK)
+
+
+def cmd_rules(args) -> int:
+    registry = _registry()
+    if args.profiles:
+        from .packs import profiles
+        for name, prof in sorted(profiles().items()):
+            print(f"{name:12} {prof.title} ({len(prof.sections)} sections, {len(prof.fields)} fields)")
+        return EXIT_OK
+    if args.format == "json":
+        import json
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "fixable": r.fixable,
+                           "tags": list(r.tags), "summary": r.summary, "origin": r.origin} for r in registry.rules],
+                         indent=2))
+    elif args.format == "markdown":
+        print(rules_markdown(registry))
+    else:
+        for r in registry.rules:
+            print(f"{r.code}  {r.name:26} {r.severity:8} {'fixable' if r.fixable else '       '}  {r.summary}")
+    return EXIT_OK
+
+
+def rules_markdown(registry) -> str:
+    rows = ["| code | name | severity | fix | what it finds |", "| --- | --- | --- | --- | --- |"]
+    for r in registry.rules:
+        summary = r.summary.replace("|", "\\|")
+        rows.append(f"| {r.code} | `{r.name}` | {r.severity} | {'yes' if r.fixable else ''} | {summary} |")
+    return "\n".join(rows)
+
+
+def cmd_explain(args) -> int:
+    registry = _registry()
+    rule = registry.get(args.rule)
+    if rule is None:
+        raise UsageError(f"no rule {args.rule!r}; see `cardlint rules`")
+    print(f"{rule.code} {rule.name} ({rule.severity}{', fixable' if rule.fixable else ''}; tags: {', '.join(rule.tags)})")
+    print()
+    print(rule.doc)
+    return EXIT_OK
+
+
+def cmd_config(args) -> int:
+    import json
+    from .config import ConfigFinder
+    registry = _registry()
+    cfg = ConfigFinder(args.config, registry).for_path(os.path.join(args.path, "README.md")
+                                                       if os.path.isdir(args.path) else args.path)
+    print(f"# configuration for {args.path}: {cfg.source or 'defaults (no configuration file found)'}")
+    print(json.dumps(cfg.as_dict(), indent=2))
+    return EXIT_OK

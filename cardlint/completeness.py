@@ -1,0 +1,209 @@
+"""Which template a card follows, and how complete it is against that template (0-100)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .packs import Expected, PackError, Profile, norm_heading, parse_profile, profiles
+
+STATUSES = ("filled", "stub", "placeholder", "boilerplate", "empty", "missing")
+_WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
+_LABEL = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
+_PLAIN_LABEL = re.compile(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
+_ITALIC_LINE = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
+
+
+@dataclass
+class Row:
+    kind: str  # section or field
+    title: str
+    required: bool
+    status: str
+    words: int = 0
+    line: int | None = None
+
+
+@dataclass
+class Assessment:
+    profile: str
+    detected: bool
+    score: float
+    rows: list[Row] = field(default_factory=list)
+
+
+# -- choosing a profile ---------------------------------------------------------------------------------
+@lru_cache(maxsize=32)
+def template_profile(path: str) -> Profile:
+    """A profile derived from a hub's own template file: its headings are the expected sections,
+    its bold bullet labels the fields, and its paragraphs the guidance that must not stay verbatim."""
+    from .document import load_card
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read template: {exc.strerror}") from None
+    card = load_card(data, path)
+    sections = [{"title": re.sub(r"\s*\[optional\]", "", s.title, flags=re.I),
+                 "required": "[optional]" not in s.title.lower()}
+                for s in card.sections if s.level >= 2 or len([x for x in card.sections if x.level == 1]) > 1]
+    fields, phrases = [], []
+    for idx, line in enumerate(card.rendered_lines):
+        m = _LABEL.match(line)
+        if m:
+            fields.append({"title": re.sub(r"\s*\[optional\]", "", m.group(1), flags=re.I).strip(),
+                           "required": "[optional]" not in m.group(1).lower()})
+            continue
+        words = line.strip(" *_>-").split()
+        if len(words) >= 6 and idx + 1 not in {s.line for s in card.sections}:
+            phrases.append({"id": f"line-{idx + 1}", "phrase": " ".join(words[:10])})
+    name = "template:" + Path(path).name
+    return parse_profile({"name": name, "title": f"template {path}", "source": path, "sections": sections,
+                          "fields": fields, "boilerplate": phrases,
+                          "detect": []}, path)
+
+
+def choose_profile(card, config, card_type: str) -> Profile:
+    if config.template:
+        base = Path(config.source).parent if config.source else Path.cwd()
+        path = config.template if Path(config.template).is_absolute() else str(base / config.template)
+        return template_profile(path)
+    known = profiles(tuple(config.rule_packs))
+    if config.profile:
+        if config.profile not in known:
+            raise PackError(f"unknown profile {config.profile!r}; known: {', '.join(sorted(known))}")
+        return known[config.profile]
+    return detect_profile(card, known, card_type)[0]
+
+
+def detect_profile(card, known: dict[str, Profile], card_type: str) -> tuple[Profile, bool]:
+    text = card.text.lower()
+    headings = {norm_heading(s.title) for s in card.sections}
+    best, best_score = None, 0.0
+    for prof in known.values():
+        if not prof.detect or prof.card_type != card_type:
+            continue
+        score = sum(w for phrase, w in prof.detect if phrase in text)
+        names = [n for sec in prof.sections for n in sec.names]
+        matched = sum(1 for sec in prof.sections if any(n in headings for n in sec.names))
+        score += 4 * matched / max(1, len(prof.sections)) if names else 0
+        if score > best_score:
+            best, best_score = prof, score
+    if best is not None and best_score >= 3:
+        return best, True
+    fallback = "hf-dataset" if card_type == "dataset" else "minimal"
+    return known.get(fallback) or next(iter(known.values())), False
+
+
+# -- assessing --------------------------------------------------------------------------------------------
+def _strip_fixed(text: str, fixed: list[str]) -> str:
+    for sentence in fixed:
+        words = [re.escape(w) for w in re.findall(r"\w+", sentence)]
+        if words:
+            text = re.sub(r"\W+".join(words), " ", text, flags=re.I)
+    return text
+
+
+def _line_status(card, idx: int, scan, visible: list[str], boiler: dict, profile: Profile) -> tuple[int, set[str]]:
+    """(real words, kinds of non-content) of one line."""
+    kinds: set[str] = set()
+    if idx in scan.templates:
+        kinds.add("placeholder")
+    text = visible[idx]
+    if not text.strip():
+        return 0, kinds
+    if idx in boiler:
+        kinds.add("boilerplate")
+        return 0, kinds
+    chars = list(text)
+    for a, b in scan.stubs.get(idx, []):
+        kinds.add("stub")
+        chars[a:b] = " " * (b - a)
+    for a, b, _ in scan.placeholders.get(idx, []):
+        kinds.add("placeholder")
+        chars[a:b] = " " * (b - a)
+    text = "".join(chars)
+    if re.match(r"^\s*\|?\s*:?-{3,}", text):  # table delimiter row
+        return 0, kinds
+    m = _LABEL.match(text)
+    if m:
+        text = m.group(2)
+    if profile.italic_guidance and _ITALIC_LINE.match(visible[idx]):
+        kinds.add("boilerplate")
+        return 0, kinds
+    text = _strip_fixed(text, profile.fixed)
+    return len(_WORD.findall(text)), kinds
+
+
+def assess(card, profile: Profile, ctx) -> Assessment:
+    from .checks.content import find_boilerplate, scan as content_scan
+    scan, visible = content_scan(card)
+    boiler = find_boilerplate(card, ctx)
+    heading_lines = {s.line - 1 for s in card.sections}
+    heading_lines |= {t.map[0] for t in card.tokens if t.type == "thead_open" and t.map}  # table headers name, not tell
+    code_lines = card.code_lines
+    by_name: dict[str, object] = {}
+    for sec in card.sections:
+        by_name.setdefault(norm_heading(sec.title), sec)
+    rows: list[Row] = []
+    for exp in profile.sections:
+        sec = next((by_name[n] for n in exp.names if n in by_name), None)
+        if sec is None:
+            rows.append(Row("section", exp.title, exp.required, "missing"))
+            continue
+        words, kinds, code = 0, set(), False
+        for idx in range(sec.line, sec.end_line):
+            if idx in heading_lines:
+                continue
+            if idx in code_lines:
+                code = True
+                continue
+            w, k = _line_status(card, idx, scan, visible, boiler, profile)
+            words += w
+            kinds |= k
+        status = "filled" if words >= 3 or code else _worst(kinds)
+        rows.append(Row("section", exp.title, exp.required, status, words, sec.line))
+    rows += _field_rows(card, profile, scan, visible, boiler)
+    total = sum(_weight(r) for r in rows)
+    got = sum(_weight(r) for r in rows if r.status == "filled")
+    score = round(100 * got / total, 1) if total else 100.0
+    detected = ctx.config.profile is None and not ctx.config.template and bool(profile.detect)
+    return Assessment(profile.name, detected, score, rows)
+
+
+def _weight(row: Row) -> int:
+    return 3 if row.required else 1
+
+
+def _worst(kinds: set[str]) -> str:
+    for status in ("placeholder", "stub", "boilerplate"):
+        if status in kinds:
+            return status
+    return "empty"
+
+
+def _field_rows(card, profile: Profile, scan, visible, boiler) -> list[Row]:
+    if not profile.fields:
+        return []
+    found: dict[str, tuple[int, str]] = {}
+    for idx, line in enumerate(card.rendered_lines):
+        if "**" not in line and "__" not in line and ":" not in line:
+            continue
+        m = _LABEL.match(line) or _PLAIN_LABEL.match(line)
+        if m:
+            found.setdefault(norm_heading(m.group(1)), (idx, m.group(2)))
+    rows = []
+    for exp in profile.fields:
+        hit = next((found[n] for n in exp.names if n in found), None)
+        if hit is None:
+            rows.append(Row("field", exp.title, exp.required, "missing"))
+            continue
+        idx, _ = hit
+        words, kinds = _line_status(card, idx, scan, visible, boiler, profile)
+        if words == 0 and idx + 1 < len(card.lines) and idx + 1 not in scan.stubs:
+            nested = card.rendered_lines[idx + 1]  # a value written as a nested bullet below its label
+            if re.match(r"^\s{2,}[-*+]\s+\S", nested):
+                words, k2 = _line_status(card, idx + 1, scan, visible, boiler, profile)
+                kinds |= k2
+        rows.append(Row("field", exp.title, exp.required, "filled" if words >= 1 else _worst(kinds), words, idx + 1))
+    return rows

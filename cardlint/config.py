@@ -1,0 +1,252 @@
+"""Configuration: [tool.cardlint] in pyproject.toml or .cardlint.yaml, found upward from each file."""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .rule import SEVERITIES, Rule
+
+CONFIG_NAMES = (".cardlint.yaml", ".cardlint.yml", "pyproject.toml")
+DEFAULT_INCLUDE = ("README.md", "MODEL_CARD.md", "model_card.md", "DATASET_CARD.md", "dataset_card.md")
+CARD_TYPES = ("auto", "model", "dataset")
+
+
+class ConfigError(Exception):
+    """A configuration a user wrote is wrong: says which file, which key and what is wrong."""
+
+
+@dataclass
+class Config:
+    source: str | None = None  # the file it came from; None for the defaults
+    root: Path = field(default_factory=Path.cwd)
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    include: list[str] = field(default_factory=list)
+    profile: str | None = None
+    template: str | None = None
+    rule_packs: list[str] = field(default_factory=list)
+    card_type: str = "auto"
+    min_score: float | None = None
+    max_file_size: int = 5_000_000
+    timeout: float = 10.0
+
+    def as_dict(self) -> dict:
+        out = {}
+        for f in fields(self):
+            if f.name in ("source", "root"):
+                continue
+            out[f.name.replace("_", "-")] = getattr(self, f.name)
+        return out
+
+    # -- rule selection ------------------------------------------------------------------------
+    def enabled(self, rule: Rule, path: str | None = None) -> bool:
+        best_select = max((_specificity(s, rule) for s in self.select + self.extend_select), default=-1)
+        ignores = list(self.ignore)
+        if path is not None:
+            ignores += self.file_ignores(path)
+        best_ignore = max((_specificity(s, rule) for s in ignores), default=-1)
+        return best_select >= 0 and best_select > best_ignore
+
+    def file_ignores(self, path: str) -> list[str]:
+        out: list[str] = []
+        if not self.per_file_ignores:
+            return out
+        rel = self.relative(path)
+        for pattern, selectors in self.per_file_ignores.items():
+            if _glob_match(rel, pattern):
+                out.extend(selectors)
+        return out
+
+    def relative(self, path: str) -> str:
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def is_excluded(self, path: str) -> bool:
+        rel = self.relative(path)
+        return any(_glob_match(rel, p) for p in self.exclude)
+
+    def severity_of(self, rule: Rule) -> str:
+        for key in (rule.code, rule.name, *rule.aliases):
+            if key in self.severity:
+                return self.severity[key]
+        return rule.severity
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    pattern = pattern.rstrip("/")
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern + "/*"):
+        return True
+    if "/" not in pattern and fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern):
+        return True
+    parts = rel.split("/")
+    return "/" not in pattern and any(fnmatch.fnmatch(p, pattern) for p in parts[:-1])
+
+
+def _specificity(selector: str, rule: Rule) -> int:
+    if selector == "ALL":
+        return 0
+    if selector in (rule.name, *rule.aliases) or selector.upper() == rule.code:
+        return 1000
+    if selector in rule.tags:
+        return 1
+    if selector.isupper() or selector[:2].upper() == selector[:2] and selector[:1].isalpha() and any(c.isdigit() for c in selector):
+        if rule.code.startswith(selector.upper()):
+            return 10 * len(selector)
+    return -1
+
+
+def selector_known(selector: str, registry) -> bool:
+    if selector == "ALL" or registry.get(selector) or selector in registry.tags:
+        return True
+    return any(r.code.startswith(selector.upper()) for r in registry.rules) and selector[:1].isalpha() and selector.upper() == selector
+
+
+# -- reading -----------------------------------------------------------------------------------------
+_LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "include", "rule-packs")
+
+
+def parse(raw: dict, source: str, registry=None) -> Config:
+    """Validate a raw mapping from a config file into a Config; raise ConfigError on the first problem."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the configuration must be a mapping of keys to values")
+    known = {f.name.replace("_", "-") for f in fields(Config)} - {"source", "root"}
+    cfg = Config(source=source, root=Path(source).resolve().parent)
+    for key, value in raw.items():
+        if key not in known:
+            close = sorted(known, key=lambda k: _distance(k, str(key)))[0]
+            raise ConfigError(f"{source}: unknown key {key!r} (did you mean {close!r}?)")
+        attr = key.replace("-", "_")
+        if key in _LIST_KEYS:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{source}: {key!r} must be a list of strings")
+            if registry is not None and key in ("select", "extend-select", "ignore"):
+                for v in value:
+                    if not selector_known(v, registry):
+                        raise ConfigError(f"{source}: {key!r} names {v!r}, which is no rule code, prefix, name or tag")
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'severity' must map rules to error, warning or info")
+            for r, sev in value.items():
+                if sev not in SEVERITIES:
+                    raise ConfigError(f"{source}: severity of {r!r} must be error, warning or info, not {sev!r}")
+                if registry is not None and not registry.get(str(r)):
+                    raise ConfigError(f"{source}: 'severity' names {r!r}, which is no rule code or name")
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'per-file-ignores' must map globs to lists of rules")
+            value = {str(k): ([v] if isinstance(v, str) else v) for k, v in value.items()}
+            for glob, sels in value.items():
+                if not isinstance(sels, list) or not all(isinstance(s, str) for s in sels):
+                    raise ConfigError(f"{source}: per-file-ignores[{glob!r}] must be a list of rules")
+                if registry is not None:
+                    for s in sels:
+                        if not selector_known(s, registry):
+                            raise ConfigError(f"{source}: per-file-ignores[{glob!r}] names {s!r}, which is no rule")
+        elif key in ("profile", "template"):
+            if value is not None and not isinstance(value, str):
+                raise ConfigError(f"{source}: {key!r} must be a string")
+        elif key == "card-type":
+            if value not in CARD_TYPES:
+                raise ConfigError(f"{source}: 'card-type' must be one of {', '.join(CARD_TYPES)}, not {value!r}")
+        elif key in ("min-score", "max-file-size", "timeout"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{source}: {key!r} must be a non-negative number")
+            if key == "min-score" and value > 100:
+                raise ConfigError(f"{source}: 'min-score' must be between 0 and 100")
+        setattr(cfg, attr, value)
+    return cfg
+
+
+def _distance(a: str, b: str) -> int:
+    import difflib
+    return -int(difflib.SequenceMatcher(None, a, b).ratio() * 100)
+
+
+def read_file(path: Path, registry=None) -> Config | None:
+    """Config from one file; None if the file is a pyproject.toml without [tool.cardlint]."""
+    if path.name.endswith(".toml"):
+        import tomllib
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        section = data.get("tool", {}).get("cardlint")
+        if section is None:
+            return None
+        return parse(section, str(path), registry)
+    import yaml
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return parse(data or {}, str(path), registry)
+
+
+class ConfigFinder:
+    """Finds the configuration that applies to a file by walking up from its folder; caches per folder."""
+
+    def __init__(self, explicit: str | None = None, registry=None, overrides: dict | None = None):
+        self.registry = registry
+        self.overrides = overrides or {}
+        self._cache: dict[Path, Config] = {}
+        self._explicit: Config | None = None
+        if explicit:
+            p = Path(explicit)
+            if not p.is_file():
+                raise ConfigError(f"{explicit}: configuration file not found")
+            self._explicit = read_file(p, registry) or Config(source=str(p), root=p.resolve().parent)
+
+    def for_path(self, path: str) -> Config:
+        if self._explicit is not None:
+            return self._apply(self._explicit)
+        folder = Path(os.path.abspath(path)).parent if path not in ("-", "") else Path.cwd()
+        return self._apply(self._find(folder))
+
+    def _find(self, folder: Path) -> Config:
+        if folder in self._cache:
+            return self._cache[folder]
+        found: Config | None = None
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                found = read_file(candidate, self.registry)
+                if found is not None:
+                    break
+        if found is None:
+            parent = folder.parent
+            found = self._find(parent) if parent != folder and not (folder / ".git").exists() else Config(root=folder)
+        self._cache[folder] = found
+        return found
+
+    def _apply(self, cfg: Config) -> Config:
+        if not self.overrides:
+            return cfg
+        o = self.overrides
+        changes = {}
+        if o.get("select"):
+            changes["select"] = list(o["select"])
+            changes["extend_select"] = []
+        if o.get("extend_select"):
+            changes["extend_select"] = cfg.extend_select + list(o["extend_select"])
+        if o.get("ignore"):
+            changes["ignore"] = cfg.ignore + list(o["ignore"])
+        for key in ("profile", "template", "min_score", "card_type"):
+            if o.get(key) is not None:
+                changes[key] = o[key]
+        return replace(cfg, **changes)

@@ -1,0 +1,200 @@
+"""Run the selected rules on a Card: stamp code, name and severity; apply directives; map lines; sort."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import directives as directives_mod
+from .config import Config
+from .document import Card, Unreadable, load_card
+from .registry import Registry
+from .rule import Finding, Problem, Rule
+
+_DATASET_KEYS = {"task_categories", "task_ids", "size_categories", "annotations_creators", "language_creators",
+                 "multilinguality", "source_datasets", "configs", "dataset_info", "pretty_name", "paperswithcode_id",
+                 "train-eval-index", "viewer"}
+
+
+@dataclass
+class Context:
+    """What a check function may read besides the card."""
+    card: Card
+    config: Config
+    registry: Registry
+    directives: directives_mod.Directives = field(default_factory=directives_mod.Directives)
+
+    @cached_property
+    def card_type(self) -> str:
+        if self.config.card_type != "auto":
+            return self.config.card_type
+        meta = self.card.metadata
+        if _DATASET_KEYS & set(meta):
+            return "dataset"
+        first = next((s for s in self.card.sections if s.level == 1), None)
+        if first and first.title.lower().startswith("dataset card"):
+            return "dataset"
+        if "/datasets/" in self.card.path.replace("\\", "/") or self.card.path.startswith("hf://datasets/"):
+            return "dataset"
+        return "model"
+
+    @cached_property
+    def profile(self):
+        from .completeness import choose_profile
+        return choose_profile(self.card, self.config, self.card_type)
+
+    @cached_property
+    def assessment(self):
+        from .completeness import assess
+        return assess(self.card, self.profile, self)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding]
+    score: float | None = None
+    profile: str | None = None
+    profile_detected: bool = False
+    sections: list = field(default_factory=list)  # completeness rows, for reports
+    card: Card | None = None
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt a card that takes too long (main thread on POSIX only; elsewhere, no limit)."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _stamp(rule: Rule, problem: Problem, card: Card, config: Config) -> Finding:
+    nlines = len(card.lines)
+    line = min(max(1, int(problem.line)), nlines)
+    column = max(1, int(problem.column))
+    end_line = problem.end_line or line
+    end_line = min(max(line, end_line), nlines)
+    end_column = problem.end_column or (len(card.lines[end_line - 1]) + 1 if end_line != line or problem.end_line else column)
+    if end_line == line:
+        end_column = max(end_column, column)
+    return Finding(path=card.path, code=rule.code, name=rule.name, severity=config.severity_of(rule),
+                   message=problem.message, line=line, column=column, end_line=end_line, end_column=end_column,
+                   fix=problem.fix if rule.fixable or problem.fix else None,
+                   line_text=card.lines[line - 1].strip() if line - 1 < nlines else "")
+
+
+def meta_finding(registry: Registry, config: Config, name: str, path: str, message: str,
+                 line: int = 1, column: int = 1) -> Finding:
+    rule = registry.get(name)
+    return Finding(path=path, code=rule.code, name=rule.name, severity=config.severity_of(rule),
+                   message=message, line=line, column=column, end_line=line, end_column=column)
+
+
+def lint_card(card: Card, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:
+    ctx = Context(card=card, config=config, registry=registry)
+    ctx.directives = directives_mod.parse(card, registry)
+    rules = [r for r in registry.rules if config.enabled(r, card.path)]
+    findings: list[Finding] = []
+    deadline = time.monotonic() + config.timeout if config.timeout else None
+    internal = registry.get("internal-error")
+    for rule in rules:
+        try:
+            with _time_limit(max(0.05, deadline - time.monotonic()) if deadline else 0):
+                for problem in rule.check(card, ctx) or ():
+                    findings.append(_stamp(rule, problem, card, config))
+        except _Timeout:
+            findings.append(_stamp(internal, Problem(1, 1, f"linting took longer than {config.timeout:g} s (in rule "
+                                                      f"{rule.code} {rule.name}); the remaining rules were skipped"), card, config))
+            break
+        except RecursionError:
+            findings.append(_stamp(internal, Problem(1, 1, f"rule {rule.code} {rule.name} gave up: the card is nested "
+                                                      "too deeply"), card, config))
+        except Exception as exc:  # a crashing rule must not stop the run
+            findings.append(_stamp(internal, Problem(1, 1, f"rule {rule.code} {rule.name} crashed: "
+                                                      f"{type(exc).__name__}: {exc}"), card, config))
+    kept = [f for f in findings if f.name == "internal-error" or
+            not ctx.directives.suppresses(f.line, (f.code, f.name))]
+    result = FileResult(path=card.path, findings=kept, card=card)
+    if with_score:
+        try:
+            a = ctx.assessment
+            result.score, result.sections = a.score, a.rows
+            result.profile, result.profile_detected = ctx.profile.name, a.detected
+        except Exception as exc:
+            result.findings.append(_stamp(internal, Problem(1, 1, f"completeness scoring crashed: {type(exc).__name__}: {exc}"),
+                                          card, config))
+    if card.line_map:
+        _map_lines(result.findings, card)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _map_lines(findings: list[Finding], card: Card) -> None:
+    """Findings on a recovered pipe-mangled card point at the lines of the file as the user has it."""
+    lm = card.line_map
+    original = card.original
+
+    def to_original(line: int) -> int:
+        return lm[line - 1] if 0 < line <= len(lm) else line
+
+    for f in findings:
+        if f.name == "pipe-mangled-file":
+            continue  # it speaks of the whole file, at its line 1
+        f.line, f.end_line = to_original(f.line), to_original(f.end_line)
+        f.fix = None if f.name != "pipe-mangled-file" else f.fix
+        if original is not None and f.line - 1 < len(original.lines):
+            f.line_text = original.lines[f.line - 1].strip()
+
+
+def _too_large(path: str, size: int, config: Config, registry: Registry) -> FileResult | None:
+    if not config.max_file_size or size <= config.max_file_size:
+        return None
+    return FileResult(path=path, findings=[meta_finding(
+        registry, config, "file-too-large", path,
+        f"the file is {size:,} bytes, more than max-file-size ({config.max_file_size:,}); it was not linted")])
+
+
+def lint_bytes(data: bytes | str, path: str, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:
+    too_large = _too_large(path, len(data.encode("utf-8") if isinstance(data, str) else data), config, registry)
+    if too_large:
+        return too_large
+    try:
+        card = load_card(data, path)
+    except Unreadable as exc:
+        return FileResult(path=path, findings=[meta_finding(registry, config, "unreadable-file", path, str(exc),
+                                                            exc.line, exc.column)])
+    return lint_card(card, config, registry, with_score=with_score)
+
+
+def lint_file(path: str, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:
+    try:
+        too_large = _too_large(path, os.path.getsize(path), config, registry)
+        if too_large:
+            return too_large
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return FileResult(path=path, findings=[meta_finding(registry, config, "unreadable-file", path,
+                                                            f"cannot read the file: {reason}")])
+    return lint_bytes(data, path, config, registry, with_score=with_score)

@@ -1,0 +1,67 @@
+"""Which files to lint: paths as given, folders searched for card files, stdin."""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+
+from .config import DEFAULT_INCLUDE, ConfigFinder
+
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
+             ".pytest_cache", ".ruff_cache", "site-packages", ".eggs"}
+
+
+class UsageError(Exception):
+    """A user error on the command line: one line on stderr, exit code 2."""
+
+
+@dataclass
+class Target:
+    path: str  # as shown in output
+    stdin: bool = False
+
+
+def is_card_name(name: str, extra: list[str]) -> bool:
+    return name in DEFAULT_INCLUDE or any(fnmatch.fnmatch(name, pat) for pat in extra)
+
+
+def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None = None) -> tuple[list[Target], list[str]]:
+    """(targets, warnings). Raises UsageError for a missing path or a folder with no cards."""
+    targets: list[Target] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for p in paths or ["."]:
+        if p == "-":
+            targets.append(Target(stdin_filename or "-", stdin=True))
+            continue
+        if os.path.isfile(p):
+            if p not in seen:
+                seen.add(p)
+                targets.append(Target(p))
+            continue
+        if os.path.isdir(p):
+            found = 0
+            for root, dirs, files in os.walk(p, onerror=lambda e: warnings.append(f"cannot read {e.filename}: {e.strerror}")):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg")))
+                cfg = None
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if cfg is None:
+                        cfg = finder.for_path(full)
+                    if not is_card_name(name, cfg.include) or cfg.is_excluded(full):
+                        continue
+                    if os.path.islink(full) and not os.path.exists(full):
+                        warnings.append(f"{full}: broken symbolic link, skipped")
+                        continue
+                    if full not in seen:
+                        seen.add(full)
+                        targets.append(Target(full))
+                        found += 1
+            if not found:
+                raise UsageError(f"no cards found in {p!r} (looked for {', '.join(DEFAULT_INCLUDE)}"
+                                 " and the config's include patterns)")
+            continue
+        if os.path.islink(p):
+            raise UsageError(f"{p!r} is a broken symbolic link")
+        raise UsageError(f"path {p!r} does not exist")
+    return targets, warnings

@@ -1,0 +1,146 @@
+"""Rule packs: the data in rules/ (vocabularies, JSON Schemas, template profiles) and users' own packs."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+_HERE = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    """rules/ inside the wheel (cardlint/_rules), or beside the package in a source checkout."""
+    inside = _HERE / "_rules"
+    return inside if inside.is_dir() else _HERE.parent / "rules"
+
+
+class PackError(Exception):
+    pass
+
+
+@lru_cache(maxsize=None)
+def vocab(name: str) -> frozenset[str]:
+    return frozenset(vocab_list(name))
+
+
+@lru_cache(maxsize=None)
+def vocab_list(name: str) -> tuple[str, ...]:
+    path = data_dir() / "vocab" / f"{name}.txt"
+    with open(path, encoding="utf-8") as fh:
+        return tuple(l.strip() for l in fh if l.strip() and not l.startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> dict:
+    with open(data_dir() / "schemas" / f"{name}.schema.json", encoding="utf-8") as fh:
+        data = json.load(fh)
+    return _expand_vocab(data)
+
+
+def _expand_vocab(node):
+    if isinstance(node, dict):
+        out = {k: _expand_vocab(v) for k, v in node.items()}
+        if "x-cardlint-vocab" in out:
+            out["enum"] = list(vocab_list(out["x-cardlint-vocab"]))
+        return out
+    if isinstance(node, list):
+        return [_expand_vocab(v) for v in node]
+    return node
+
+
+# -- template profiles ----------------------------------------------------------------------------
+def norm_heading(text: str) -> str:
+    """Compare headings loosely: case, "[optional]", numbering, emoji and punctuation do not matter."""
+    text = re.sub(r"\[\s*optional\s*\]", " ", text, flags=re.I)
+    text = text.replace("&", " and ")
+    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+", "", text.lower())
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.replace("_", " ").split())
+
+
+@dataclass
+class Expected:
+    id: str
+    title: str
+    required: bool
+    names: tuple[str, ...]  # normalized heading texts or labels that match
+
+    @property
+    def weight(self) -> int:
+        return 3 if self.required else 1
+
+
+@dataclass
+class Profile:
+    name: str
+    title: str
+    source: str = ""
+    card_type: str = "model"
+    detect: list[tuple[str, float]] = field(default_factory=list)
+    sections: list[Expected] = field(default_factory=list)
+    fields: list[Expected] = field(default_factory=list)
+    boilerplate: list[tuple[str, str]] = field(default_factory=list)  # (id, signature phrase)
+    fixed: list[str] = field(default_factory=list)  # template sentences that are neither findings nor content
+    italic_guidance: bool = False
+    origin: str = ""
+
+
+def _expected(raw, where: str) -> Expected:
+    if isinstance(raw, str):
+        raw = {"title": raw}
+    if not isinstance(raw, dict) or "title" not in raw:
+        raise PackError(f"{where}: each entry needs a title")
+    title = str(raw["title"])
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise PackError(f"{where}: aliases of {title!r} must be a list")
+    names = tuple(dict.fromkeys(norm_heading(t) for t in [title, *map(str, aliases)]))
+    return Expected(id=str(raw.get("id") or names[0].replace(" ", "-")), title=title,
+                    required=bool(raw.get("required", False)), names=names)
+
+
+def parse_profile(data: dict, origin: str) -> Profile:
+    if not isinstance(data, dict) or "name" not in data:
+        raise PackError(f"{origin}: a profile is a mapping with at least a name")
+    try:
+        return Profile(
+            name=str(data["name"]), title=str(data.get("title", data["name"])), source=str(data.get("source", "")),
+            card_type=str(data.get("card-type", "model")),
+            detect=[(str(d["phrase"]).lower(), float(d.get("weight", 1))) for d in data.get("detect") or []],
+            sections=[_expected(s, origin) for s in data.get("sections") or []],
+            fields=[_expected(f, origin) for f in data.get("fields") or []],
+            boilerplate=[(str(b.get("id", i)), str(b["phrase"])) for i, b in enumerate(data.get("boilerplate") or [])],
+            fixed=[str(f) for f in data.get("fixed") or []],
+            italic_guidance=bool(data.get("italic-guidance", False)), origin=origin)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PackError(f"{origin}: invalid profile: {exc}") from None
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PackError(f"{path}: cannot read rule pack file: {exc}") from None
+
+
+@lru_cache(maxsize=None)
+def profiles(extra_packs: tuple[str, ...] = ()) -> dict[str, Profile]:
+    """Built-in profiles plus those in the users' packs (a folder with profiles/*.yaml, or one file)."""
+    out: dict[str, Profile] = {}
+    sources = sorted((data_dir() / "profiles").glob("*.yaml"))
+    for pack in extra_packs:
+        p = Path(pack)
+        if p.is_dir():
+            sources += sorted((p / "profiles").glob("*.yaml")) + sorted(p.glob("*.yaml"))
+        elif p.is_file():
+            sources.append(p)
+        else:
+            raise PackError(f"{pack}: rule pack not found")
+    for path in sources:
+        prof = parse_profile(_read_yaml(path), str(path))
+        out[prof.name] = prof
+    return out

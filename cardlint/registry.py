@@ -1,0 +1,81 @@
+"""The rule registry: built-in rule modules and entry-point plugins, loaded the same way."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from .rule import Rule
+
+ENTRY_POINT_GROUP = "cardlint.rules"
+BUILTIN_MODULES = (
+    "cardlint.checks.meta",
+    "cardlint.checks.metadata",
+    "cardlint.checks.content",
+    "cardlint.checks.structure",
+    "cardlint.checks.toc",
+)
+
+
+@dataclass
+class Registry:
+    rules: list[Rule] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # plugins that failed to load, one line each
+    by_key: dict[str, Rule] = field(default_factory=dict)  # code, name and aliases -> rule
+
+    def add(self, rule: Rule, origin: str) -> None:
+        for key in (rule.code, rule.name, *rule.aliases):
+            if key in self.by_key:
+                other = self.by_key[key]
+                self.errors.append(f"{origin}: rule {rule.code} {rule.name} clashes with {other.code} "
+                                   f"{other.name} ({other.origin}) on {key!r}; skipped")
+                return
+        rule.origin = origin
+        self.rules.append(rule)
+        for key in (rule.code, rule.name, *rule.aliases):
+            self.by_key[key] = rule
+
+    def get(self, key: str) -> Rule | None:
+        return self.by_key.get(key) or self.by_key.get(key.upper())
+
+    @property
+    def tags(self) -> set[str]:
+        return {t for r in self.rules for t in r.tags}
+
+
+def rules_of(obj) -> list[Rule]:
+    """The rules an entry point or module provides: a Rule, a list of them, or a module's Rules."""
+    if isinstance(obj, Rule):
+        return [obj]
+    if isinstance(obj, ModuleType):
+        return [v for v in vars(obj).values() if isinstance(v, Rule)]
+    if isinstance(obj, (list, tuple)):
+        return [r for r in obj if isinstance(r, Rule)]
+    if callable(obj):
+        return rules_of(obj())
+    raise TypeError(f"expected a Rule, a list of Rules or a module, got {type(obj).__name__}")
+
+
+_CACHE: Registry | None = None
+
+
+def load(plugins: bool = True) -> Registry:
+    global _CACHE
+    if _CACHE is not None and plugins:
+        return _CACHE
+    reg = Registry()
+    for name in BUILTIN_MODULES:
+        for r in sorted(rules_of(importlib.import_module(name)), key=lambda r: r.code):
+            reg.add(r, "cardlint")
+    if plugins:
+        from importlib.metadata import entry_points
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                found = rules_of(ep.load())
+            except Exception as exc:  # a broken plugin is reported and skipped; the built-ins still run
+                reg.errors.append(f"plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}")
+                continue
+            for r in found:
+                reg.add(r, f"plugin {ep.name}")
+        _CACHE = reg
+    return reg

@@ -1,0 +1,34 @@
+"""GitHub workflow commands (::error file=...::message), the most severe first, escaped as GitHub specifies."""
+from __future__ import annotations
+
+from . import Summary
+
+LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(f) -> str:
+    props = [f"file={escape_property(f.path)}", f"line={f.line}", f"col={f.column}"]
+    if f.end_line and f.end_line != f.line:
+        props.append(f"endLine={f.end_line}")
+    elif f.end_column and f.end_column > f.column:
+        props.append(f"endColumn={f.end_column}")
+    props.append(f"title={escape_property(f'{f.code} {f.name}')}")
+    return f"::{LEVEL[f.severity]} {','.join(props)}::{escape_data(f.message)}"
+
+
+def render(results, **_) -> str:
+    # GitHub shows only the first 10 error and 10 warning annotations of a step: most severe first.
+    findings = sorted((f for r in results for f in r.findings), key=lambda f: (RANK[f.severity], f.sort_key()))
+    lines = [command(f) for f in findings]
+    s = Summary.of(results)
+    lines.append(f"cardlint: {s.files} file(s), {s.errors} error(s), {s.warnings} warning(s), {s.infos} info")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,101 @@
+"""How a rule is declared (metadata + one check function) and what it yields."""
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+SEVERITIES = ("error", "warning", "info")
+_CODE = re.compile(r"^[A-Z]{2,4}\d{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text from (line, column) up to, not including, (end_line, end_column)."""
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safe: bool = True
+    description: str = ""
+
+
+@dataclass
+class Problem:
+    """What a check function yields; the engine stamps the rule's code, name and severity."""
+    line: int
+    column: int
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = None
+
+
+@dataclass
+class Finding:
+    path: str
+    code: str
+    name: str
+    severity: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fix: Fix | None = None
+    line_text: str = ""  # the text of the finding's line, for baselines
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self):
+        return (self.path, self.line, self.column, self.code)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "severity": self.severity, "message": self.message,
+                "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "fixable": self.fixable}
+
+
+@dataclass
+class Rule:
+    code: str
+    name: str
+    summary: str
+    check: Callable[..., Iterable[Problem]]
+    severity: str = "warning"
+    tags: tuple[str, ...] = ()
+    fixable: bool = False
+    aliases: tuple[str, ...] = ()
+    doc: str = ""
+    origin: str = "cardlint"
+    options: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not _CODE.match(self.code):
+            raise ValueError(f"rule code {self.code!r} must look like CL123")
+        if not _NAME.match(self.name):
+            raise ValueError(f"rule name {self.name!r} must be kebab-case")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"rule {self.code}: severity must be one of {', '.join(SEVERITIES)}")
+
+
+def rule(code: str, name: str, summary: str, *, severity: str = "warning", tags: Iterable[str] = (),
+         fixable: bool = False, aliases: Iterable[str] = ()):
+    """Declare a rule: the decorated function takes (card, ctx) and yields Problems. Its docstring
+    is the rule's documentation (what it does, why it matters, an example, the fix)."""
+
+    def wrap(fn):
+        return Rule(code=code, name=name, summary=summary, check=fn, severity=severity, tags=tuple(tags),
+                    fixable=fixable, aliases=tuple(aliases), doc=inspect.cleandoc(fn.__doc__ or summary))
+
+    return wrap
