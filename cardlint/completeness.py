@@ -146,13 +146,18 @@ def assess(card, profile: Profile, ctx) -> Assessment:
     for sec in card.sections:
         by_name.setdefault(norm_heading(sec.title), sec)
     rows: list[Row] = []
+    title = next((s for s in card.sections if s.level == 1), card.root)
     for exp in profile.sections:
         sec = next((by_name[n] for n in exp.names if n in by_name), None)
+        first, last = (sec.line, sec.end_line) if sec is not None else (0, 0)
+        if sec is None and "@title" in exp.names:
+            sec = title
+            first, last = (title.line, title.content_end) if title.line else (card.body_start, title.content_end)
         if sec is None:
             rows.append(Row("section", exp.title, exp.required, "missing"))
             continue
         words, kinds, code = 0, set(), False
-        for idx in range(sec.line, sec.end_line):
+        for idx in range(first, last):
             if idx in heading_lines:
                 continue
             if idx in code_lines:
@@ -162,7 +167,9 @@ def assess(card, profile: Profile, ctx) -> Assessment:
             words += w
             kinds |= k
         status = "filled" if words >= 3 or code else _worst(kinds)
-        rows.append(Row("section", exp.title, exp.required, status, words, sec.line))
+        if sec is title and sec not in by_name.values() and status == "empty":
+            status = "missing"  # nothing under the title stands in for the section
+        rows.append(Row("section", exp.title, exp.required, status, words, sec.line or None))
     rows += _field_rows(card, profile, scan, visible, boiler)
     total = sum(_weight(r) for r in rows)
     got = sum(_weight(r) for r in rows if r.status == "filled")

@@ -98,7 +98,8 @@ def _expected(raw, where: str) -> Expected:
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list):
         raise PackError(f"{where}: aliases of {title!r} must be a list")
-    names = tuple(dict.fromkeys(norm_heading(t) for t in [title, *map(str, aliases)]))
+    # "@title" stands for the text under the card's title (its first H1), before any subsection
+    names = tuple(dict.fromkeys(t if t == "@title" else norm_heading(t) for t in [title, *map(str, aliases)]))
     return Expected(id=str(raw.get("id") or names[0].replace(" ", "-")), title=title,
                     required=bool(raw.get("required", False)), names=names)
 

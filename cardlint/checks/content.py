@@ -17,8 +17,11 @@ TEMPLATE = re.compile(
 STUB = re.compile(
     r"\[\s{0,5}(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)[^\]\n]{0,200}\]"
     r"|\b(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)\b", re.I)
-_BRACKET = re.compile(r"(?<![\\!\]\w])\[([^\[\]\n]{1,160})\](?![(\[:])")
-_ANGLE = re.compile(r"<(>|[A-Za-z][\w.-]{0,60}(?:[ _][^<>\n]{0,80})?>)")
+_BRACKET = re.compile(r"(?<![\\!\]\w])\[([^\[\]\n]{1,160})\](?![(\[:\uff08])")
+_ANGLE = re.compile(r"<(>|[A-Za-z][\w-]{0,60}(?: [A-Za-z][\w-]{0,30}){0,5}>)")
+_ANGLE_WORDS = {"name", "model", "your", "path", "filepath", "url", "repo", "user", "username", "org", "organization",
+                "dataset", "author", "email", "date", "year", "title", "version", "link", "here", "insert", "value",
+                "description", "project", "placeholder", "caption"}
 _FAKE_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}\.X{1,4}|X{1,4}\.X{1,4}|X{1,4}\.\d{1,3}|XX{1,3}%|\d{1,3}\.x{2,4})(?![\w.])")
 _TODO = re.compile(r"\b(?:TODO|TBD|FIXME|TBA)\b")
 _SPECIAL_TOKENS = re.compile(r"^/?(?:CLS|SEP|MASK|PAD|UNK|BOS|EOS|INST|SYS|S|/S|E|START|END|SEP\d*|unused\d+)$")
@@ -71,9 +74,16 @@ def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = Fal
         return False
     if text.isupper() and " " not in text and len(text) <= 12:  # special tokens such as [MASK] or [NEWLINE]
         return False
+    if re.search(r"['\"]|\w\(\)", text):  # quoted items or calls: a Python value shown as text
+        return False
     if emphasized or re.search(r"\b(?:etc|e\.g|i\.e)\.|\w/\w", text):  # *[...]*: a template's instruction
         return True
-    return bool(_PLACEHOLDER_WORDS.search(text)) or (" " in text and text[0].isupper() and len(text.split()) <= 8)
+    if _PLACEHOLDER_WORDS.search(text):
+        return True
+    words = text.split()
+    # "[Model Name]", "[Project Repo]": a short Title Case name, no version numbers or shouted words
+    return 1 < len(words) <= 8 and all(w[0].isupper() for w in words if w[0].isalpha()) and \
+        not re.search(r"\d", text) and not any(w.isupper() and len(w) > 2 for w in words)
 
 
 def _emphasized(line: str, a: int, b: int) -> bool:
@@ -120,9 +130,9 @@ def scan(card) -> tuple[Scan, list[str]]:
             continue
         for m in _ANGLE.finditer(line):
             inner = m.group(1)
-            name = re.match(r"[\w.-]*", inner).group(0).lower()
-            if inner != ">" and (name in HTML_ELEMENTS or inner.startswith(("http", "mailto")) or "@" in inner
-                                 or "=" in inner or "/" in inner[:-1]):
+            name = re.match(r"[\w-]*", inner).group(0).lower()
+            parts = set(re.split(r"[_\- ]", inner[:-1].lower()))
+            if inner != ">" and (name in HTML_ELEMENTS or not parts & _ANGLE_WORDS):
                 continue
             start = m.start()
             if rendered[idx][start:m.end()] != line[start:m.end()] and _in_comment_or_span(card, idx, start):
@@ -225,9 +235,12 @@ def empty_section(card, ctx):
     comments) and that has no subsections. Readers stop at the heading and find nothing.
 
     Fix: write the section, or remove the heading."""
-    for sec in card.sections:
+    sections = card.sections
+    for sec in sections:
         if sec.children or section_has_content(card, sec):
             continue
+        if sec is sections[0] and sec.level == 1 and len(sections) > 1:
+            continue  # the card's title needs no text of its own
         yield Problem(sec.line, 1, f"section \"{sec.title}\" is empty; write it or remove the heading")
 
 

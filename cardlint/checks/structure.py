@@ -98,6 +98,7 @@ def malformed_table(card, ctx):
                 run = 0
 
 
+_BR_END = re.compile(r"<br\s*/?>\s*$", re.I)
 _KV = re.compile(r"^\s*(?:[-*+]\s+)?([^:|\n]{1,48}?)\s*:\s+\S")
 _ALIGNED = re.compile(r"\S(?: {2,}|\t+)\S")
 
@@ -125,20 +126,19 @@ def joined_lines(card, ctx):
         if b - a < 3:
             continue
         hard = {n for n, c in enumerate(_line_breaks(tok)) if c == "hardbreak"}
-        run_start, run = None, 0
+        run_start, run = a, 0
         for off, idx in enumerate(range(a, b)):
-            line = card.rendered_lines[idx]
-            joined_to_next = off not in hard
-            if _tabular(line) and (off == 0 or (off - 1) not in hard or run == 0):
+            line = card.lines[idx]
+            if _tabular(line):
                 run_start = idx if run == 0 else run_start
                 run += 1
             else:
                 run = 0
-            if run >= 3 and (not joined_to_next or idx == b - 1 or not _tabular(card.rendered_lines[idx + 1])):
+            joined_to_next = idx < b - 1 and off not in hard and not _BR_END.search(line)
+            if run >= 3 and not (joined_to_next and _tabular(card.lines[idx + 1])):
                 yield Problem(run_start + 1, 1, f"{run} lines laid out as a table or list render as one run-on line; "
                               "use a table, a bullet list or a code block")
-                run = 0
-            if not joined_to_next:
+            if not joined_to_next or run >= 3 and not _tabular(card.lines[idx + 1]):
                 run = 0
 
 
@@ -223,7 +223,7 @@ def unclosed_code_fence(card, ctx):
             continue
         a, b = tok.map
         char, n = tok.markup[0], len(tok.markup)
-        closing = re.compile(r"^\s{0,3}" + re.escape(char) + "{" + str(n) + r",}\s*$")
+        closing = re.compile(r"^\s*" + re.escape(char) + "{" + str(n) + r",}\s*$")
         body = [re.sub(r"^\s{0,3}(?:>\s?)+", "", l) for l in card.lines[a + 1:b]]
         if body and closing.match(body[-1]):
             continue

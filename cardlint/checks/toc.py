@@ -82,12 +82,17 @@ def tables_of_contents(card) -> list[Toc]:
             continue
         a, b = tok.map
         item_lines = [t.map[0] for t in _items_of(toks, i) if t.map]
-        with_link = [ln for ln in item_lines if by_line.get(ln + 1)]
+        # a TOC item starts with its in-page link ("- [Uses](#uses)"), not merely mentions one
+        with_link = [ln for ln in item_lines if any(_starts_item(card.lines[ln], l) for l in by_line.get(ln + 1, []))]
         if len(with_link) >= 2 and len(with_link) * 2 >= len(item_lines):
             toc_links = [l for ln in range(a + 1, b + 1) for l in by_line.get(ln, []) if l.text]
             out.append(Toc(a + 1, b, toc_links))
     card.cache["tocs"] = out
     return out
+
+
+def _starts_item(line: str, link: Link) -> bool:
+    return bool(re.fullmatch(r"\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?", line[:link.column - 1]))
 
 
 def _items_of(toks, start: int):
@@ -113,14 +118,18 @@ def duplicate_toc_entry(card, ctx):
     it was pasted or generated twice; readers meet the same link again.
 
     Fix: the safe fix removes the repeated entry's line when it holds nothing else."""
+    by_slug = {s.slug: s for s in card.sections}
     for toc in tables_of_contents(card):
         texts: dict[str, int] = {}
         targets: dict[str, int] = {}
         for link in toc.links:
             text, target = _norm(link.text), link.target.lower()
-            first = texts.get(text) or targets.get(target)
+            # the same text is fine when it leads to another heading of that name (#ax, #ax-1)
+            own_heading = by_slug.get(link.target)
+            same_text = text in texts and not (own_heading and _norm(own_heading.title) == text)
+            first = targets.get(target) or (texts[text] if same_text else None)
             if first:
-                what = "text" if text in texts else "target"
+                what = "target" if target in targets else "text"
                 yield Problem(link.line, link.column, f"table of contents lists \"{link.text}\" again (same {what} as "
                               f"line {first}); remove the repeat", fix=_remove_entry(card, link))
                 continue
