@@ -39,10 +39,10 @@ def parse(card, registry) -> Directives:
                 d.unknown.append((line, col, raw))
                 continue
             out.append(frozenset({rule.code, rule.name, *rule.aliases}))
-        return out or [frozenset({"*"})]
+        return out if out or text.strip() else [frozenset({"*"})]  # no names: every rule; unknown names: none
 
     def names(text: str, line: int, col: int) -> set[str]:
-        return set().union(*groups(text, line, col))
+        return set().union(set(), *groups(text, line, col))
 
     for idx, line in enumerate(card.lines):
         if idx in code:

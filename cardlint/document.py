@@ -86,13 +86,15 @@ class FrontMatter:
     ends: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # end of scalar value nodes
 
     def where(self, path: tuple) -> tuple[int, int]:
-        """Best position for a path: the node itself, else its key, else its nearest ancestor."""
+        """Best position for a path: its value when it starts on the key's line, else its key (a
+        block mapping or list below `key:`), else the value, else its nearest ancestor."""
         path = tuple(path)
         while path:
-            if path in self.positions:
-                return self.positions[path]
-            if path in self.key_positions:
-                return self.key_positions[path]
+            value, key = self.positions.get(path), self.key_positions.get(path)
+            if value and key:
+                return value if value[0] == key[0] else key
+            if value or key:
+                return value or key
             path = path[:-1]
         return self.start_line, 1
 

@@ -561,6 +561,11 @@ def invalid_metadata(card, ctx):
     errors = sorted(_validator(name).iter_errors(fm.data), key=lambda e: [str(p) for p in e.absolute_path])
     seen = set()
     for error in errors:
+        if error.validator == "anyOf" and error.context:
+            # the value had the right shape for one alternative: report what is wrong inside it
+            inner = [e for e in error.context if e.validator != "type"]
+            if inner:
+                error = max(inner, key=lambda e: len(e.absolute_path))
         path = tuple(error.absolute_path)
         if not path or path[0] in _OWNED:
             continue
@@ -614,7 +619,7 @@ def metadata_body_mismatch(card, ctx):
     for idx in range(card.body_start, len(card.lines)):
         if not card.rendered_lines[idx].strip():
             continue
-        raw = card.lines[idx]
+        raw = re.sub(r"<!--.*?-->", "", card.lines[idx])
         m = _BODY_LICENSE.match(raw)
         if m and isinstance(lic, str) and lic in licenses and lic not in ("other", "unknown"):
             said = _plain(m.group(1))
