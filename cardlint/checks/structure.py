@@ -110,7 +110,8 @@ def _tabular(line: str) -> bool:
     return bool(_ALIGNED.search(line.strip()))
 
 
-@rule("CL303", "joined-lines", "Lines laid out as a table or key/value list that render as one paragraph.", tags=TAGS)
+@rule("CL303", "joined-lines", "Lines laid out as a table or key/value list that render as one paragraph.", tags=TAGS,
+      fixable=True)
 def joined_lines(card, ctx):
     """Markdown joins consecutive lines of a paragraph into one line. Three or more "Label: value"
     lines, or lines with aligned columns, render as a single run-on line:
@@ -137,9 +138,30 @@ def joined_lines(card, ctx):
             joined_to_next = idx < b - 1 and off not in hard and not _BR_END.search(line)
             if run >= 3 and not (joined_to_next and _tabular(card.lines[idx + 1])):
                 yield Problem(run_start + 1, 1, f"{run} lines laid out as a table or list render as one run-on line; "
-                              "use a table, a bullet list or a code block")
+                              "use a table, a bullet list or a code block",
+                              fix=_as_table(card, run_start, idx, first=run_start == a, last=idx == b - 1))
             if not joined_to_next or run >= 3 and not _tabular(card.lines[idx + 1]):
                 run = 0
+
+
+def _as_table(card, start: int, end: int, *, first: bool, last: bool) -> Fix | None:
+    """Lines start..end (0-based, inclusive) as a GFM table: "Label: value" rows, or aligned columns."""
+    lines = [card.lines[i].strip() for i in range(start, end + 1)]
+    if any("|" in l for l in lines):
+        return None
+    kv = [re.match(r"^(?:[-*+]\s+)?([^:]{1,48}?)\s*:\s+(.*)$", l) for l in lines]
+    if all(kv):
+        rows = [[m.group(1).strip(), m.group(2).strip()] for m in kv]
+        header = ["Field", "Value"]
+    else:
+        rows = [re.split(r" {2,}|\t+", l) for l in lines]
+        if len({len(r) for r in rows}) != 1 or len(rows[0]) < 2:
+            return None
+        header, rows = rows[0], rows[1:]
+    table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
+    text = ("" if first else "\n") + "\n".join(table) + ("" if last else "\n")
+    return Fix((Edit(start + 1, 1, end + 1, len(card.lines[end]) + 1, text),), safe=False,
+               description="turn the lines into a table")
 
 
 def _line_breaks(inline_token) -> list[str]:

@@ -204,12 +204,37 @@ def toc_out_of_sync(card, ctx):
         lo, hi = min(levels), max(levels)
         listed = {sec.line for _, sec in hit}
         own = card.section_at(toc.first_line)
-        for sec in card.sections:
-            if lo <= sec.level <= hi and sec.line > toc.last_line and sec.line not in listed and sec is not own:
-                yield Problem(toc.first_line, 1, f"table of contents does not list \"{sec.title}\" (line {sec.line})")
+        wanted = [sec for sec in card.sections if lo <= sec.level <= hi and sec.line > toc.last_line and sec is not own]
+        fix = _regenerate(card, toc, wanted, lo)
+        for sec in wanted:
+            if sec.line not in listed:
+                yield Problem(toc.first_line, 1, f"table of contents does not list \"{sec.title}\" (line {sec.line})",
+                              fix=fix)
         last = 0
         for link, sec in hit:
             if sec.line < last and sec is not own:
-                yield Problem(link.line, link.column, f"entry \"{link.text}\" is out of the headings' order")
+                yield Problem(link.line, link.column, f"entry \"{link.text}\" is out of the headings' order", fix=fix)
                 break
             last = max(last, sec.line)
+
+
+def _regenerate(card, toc: Toc, headings, lo: int) -> Fix | None:
+    """A new list of the headings, in the TOC's place, with its bullet and indentation."""
+    first = card.lines[toc.first_line - 1]
+    m = re.match(r"(\s*)([-*+]|\d+[.)])\s+", first)
+    if not m or not headings:
+        return None
+    base, bullet = m.group(1), m.group(2)
+    nested = next((l for l in card.lines[toc.first_line:toc.last_line] if re.match(r"\s+(?:[-*+]|\d+[.)])\s", l)), None)
+    step = len(nested) - len(nested.lstrip()) - len(base) if nested else 2
+    step = step if step > 0 else 2
+    last = toc.last_line
+    while last > toc.first_line and not card.lines[last - 1].strip():
+        last -= 1
+    entries = []
+    for sec in headings:
+        title = sec.title.replace("[", "\\[").replace("]", "\\]")
+        marker = "1." if bullet[0].isdigit() else bullet
+        entries.append(f"{base}{' ' * (step * (sec.level - lo))}{marker} [{title}](#{sec.slug})")
+    return Fix((Edit(toc.first_line, 1, last, len(card.lines[last - 1]) + 1, "\n".join(entries)),), safe=False,
+               description="regenerate the table of contents from the headings")
