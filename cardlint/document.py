@@ -111,7 +111,11 @@ def _load_yaml(fm: FrontMatter) -> None:
     if len(fm.text) > YAML_MAX_CHARS:
         fm.problems.append(YamlProblem("bomb", f"front matter is larger than {YAML_MAX_CHARS} characters", fm.start_line, 1))
         return
-    loader = yaml.SafeLoader(fm.text)
+    try:
+        loader = yaml.SafeLoader(fm.text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters before parsing starts
+        fm.problems.append(YamlProblem("syntax", f"YAML error: {exc}".split("\n")[0], fm.start_line, 1))
+        return
     try:
         try:
             node = loader.get_single_node()

@@ -48,7 +48,7 @@ def apply_edits(card: Card, edits: list[Edit]) -> str:
 def _pick(findings: list[Finding], unsafe: bool) -> list[Finding]:
     """Fixes whose edits overlap no fix chosen before (a fix's edits are all or nothing)."""
     chosen, taken = [], []
-    for f in findings:
+    for f in sorted(findings, key=lambda f: not (f.fix and f.fix.safe)):  # safe fixes first
         if f.fix is None or not (f.fix.safe or unsafe):
             continue
         ranges = [((e.line, e.column), (e.end_line, e.end_column)) for e in f.fix.edits]
@@ -72,7 +72,7 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
         return None, str(exc)
     if before.front_matter is not None and isinstance(before.front_matter.data, dict):
         fm = after.front_matter
-        if fm is None or not isinstance(fm.data, dict) or fm.problems:
+        if fm is None or not isinstance(fm.data, dict) or len(fm.problems) > len(before.front_matter.problems):
             return None, "the front matter would no longer parse"
     result = lint_card(after, config, registry, with_score=False)
     grown = [name for name, n in _errors(result).items() if n > _errors(before_result)[name]]
@@ -179,7 +179,8 @@ def fix_file(path: str, config: Config, registry: Registry, *, unsafe: bool, dif
             prefix = "\ufeff" if bom else ""
             patch = unified_diff(path, prefix + text, prefix + outcome.text)
         else:
-            if not os.access(path, os.W_OK):
+            # even root must not overwrite a file its owner marked read-only
+            if not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222:
                 raise FixError(f"{path}: the file is read-only; not fixed")
             write_atomic(path, outcome.text, bom)
     return outcome, outcome.result, patch

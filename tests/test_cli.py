@@ -1,0 +1,233 @@
+"""The real entry point: commands, options, exit codes, configuration and inline directives."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+CLEAN = textwrap.dedent("""\
+    ---
+    license: mit
+    metrics: [accuracy]
+    ---
+
+    # Model Card for Tiny
+
+    A tiny sentiment model.
+
+    ## Intended Use
+
+    Short English reviews.
+
+    ## Limitations
+
+    Fails on sarcasm.
+
+    ## Evaluation
+
+    Accuracy 0.9 on a held-out set.
+    """)
+WARNING_ONLY = CLEAN.replace("Fails on sarcasm.", "[More Information Needed]")
+ERROR = CLEAN.replace("license: mit", "license: Apache-2.0")
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def json_check(*args, **kw):
+    proc = run_cli("check", "--format", "json", *args, **kw)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc, json.loads(proc.stdout)
+
+
+def test_version_rules_and_explain():
+    assert run_cli("--version").stdout.decode().startswith("cardlint ")
+    rules = run_cli("rules").stdout.decode()
+    assert "CL104  unknown-license" in rules and "fixable" in rules
+    explained = run_cli("explain", "unknown-license")
+    assert explained.returncode == 0 and b"apache-2.0" in explained.stdout
+    assert run_cli("explain", "CL104").stdout == explained.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("check", "no/such/card.md"), "does not exist"),
+    (("check", "--select", "no-such-rule", "examples/README.md"), "no-such-rule"),
+    (("explain", "nothing"), "no rule"),
+    (("check", "--format", "xml", "examples/README.md"), "invalid choice"),
+    (("check", "--config", "missing.yaml", "examples/README.md"), "not found"),
+    (("check", "--profile", "nope", "examples/README.md"), "unknown profile"),
+])
+def test_user_errors_are_one_line_and_exit_2(args, needle):
+    proc = run_cli(*args)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_directory_without_cards_is_a_usage_error(tmp_path):
+    write(tmp_path, "notes.md", "# Notes\n")
+    proc = run_cli("check", str(tmp_path))
+    assert proc.returncode == 2 and b"no cards found" in proc.stderr
+
+
+def test_exit_codes(tmp_path):
+    assert run_cli("check", str(write(tmp_path, "a/README.md", CLEAN))).returncode == 0
+    warn = write(tmp_path, "b/README.md", WARNING_ONLY)
+    assert run_cli("check", str(warn)).returncode == 0
+    assert run_cli("check", "--strict", str(warn)).returncode == 1
+    assert run_cli("check", str(write(tmp_path, "c/README.md", ERROR))).returncode == 1
+
+
+def test_any_extension_stdin_and_output_file(tmp_path):
+    card = write(tmp_path, "card.txt", ERROR)
+    proc, doc = json_check(str(card))
+    assert doc["files"][0]["path"] == str(card)
+    proc = run_cli("check", "--format", "json", "--stdin-filename", "models/x/README.md", "-", input=ERROR.encode())
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 1 and doc["files"][0]["path"] == "models/x/README.md"
+    out = tmp_path / "out.json"
+    proc = run_cli("check", "--format", "json", "-o", str(out), str(card))
+    assert proc.stdout == b"" and json.loads(out.read_text())["summary"]["errors"] == 1
+
+
+def test_directory_walk_finds_cards_and_skips_tooling(tmp_path):
+    write(tmp_path, "m1/README.md", CLEAN)
+    write(tmp_path, "m2/MODEL_CARD.md", CLEAN)
+    write(tmp_path, "m3/model_card.md", CLEAN)
+    write(tmp_path, "node_modules/x/README.md", ERROR)
+    write(tmp_path, ".venv/lib/README.md", ERROR)
+    write(tmp_path, ".git/README.md", ERROR)
+    write(tmp_path, "docs/other.md", ERROR)
+    _, doc = json_check(str(tmp_path))
+    names = sorted(f["path"][len(str(tmp_path)) + 1:] for f in doc["files"])
+    assert names == ["m1/README.md", "m2/MODEL_CARD.md", "m3/model_card.md"]
+
+
+def test_text_format_and_summary(tmp_path):
+    proc = run_cli("check", "--no-color", str(write(tmp_path, "README.md", ERROR)))
+    out = proc.stdout.decode()
+    assert f"{tmp_path}/README.md:2:10 error CL104 unknown-license" in out
+    assert "1 file checked: 1 error" in out and "\x1b[" not in out
+    quiet = run_cli("check", "--quiet", str(tmp_path / "README.md")).stdout.decode()
+    assert "file checked" not in quiet and "CL104" in quiet
+
+
+def test_github_format_is_automatic_under_actions(tmp_path):
+    proc = run_cli("check", str(write(tmp_path, "README.md", ERROR)), env={"GITHUB_ACTIONS": "true"})
+    assert proc.stdout.decode().startswith("::error file=")
+
+
+def test_min_score_fails_low_cards(tmp_path):
+    card = write(tmp_path, "README.md", WARNING_ONLY)
+    assert run_cli("check", "--min-score", "99", str(card)).returncode == 1
+    assert run_cli("check", "--min-score", "10", str(card)).returncode == 0
+
+
+# -- configuration ------------------------------------------------------------------------------------
+def test_pyproject_config_found_upward(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.cardlint]\nignore = ["unknown-license"]\n')
+    card = write(tmp_path, "models/a/README.md", ERROR)
+    _, doc = json_check(str(card))
+    assert "unknown-license" not in {f["name"] for f in doc["files"][0]["findings"]}
+
+
+def test_yaml_config_selection_severity_and_per_file_ignores(tmp_path):
+    write(tmp_path, ".cardlint.yaml", textwrap.dedent("""\
+        select: [metadata]
+        ignore: [CL10]
+        extend-select: [CL104, empty-section]
+        severity: {unknown-license: warning}
+        per-file-ignores:
+          "legacy/*": [CL104]
+        """))
+    card = write(tmp_path, "new/README.md", ERROR + "\n## Empty\n")
+    legacy = write(tmp_path, "legacy/README.md", ERROR)
+    proc, doc = json_check(str(card), str(legacy))
+    by_path = {f["path"]: f["findings"] for f in doc["files"]}
+    names = {(f["name"], f["severity"]) for f in by_path[str(card)]}
+    assert names == {("unknown-license", "warning"), ("empty-section", "warning")}
+    assert by_path[str(legacy)] == [] and proc.returncode == 0
+
+
+def test_longest_selector_wins(tmp_path):
+    card = write(tmp_path, "README.md", ERROR)
+    _, doc = json_check("--select", "CL1", "--ignore", "CL104", str(card))
+    assert doc["files"][0]["findings"] == []
+    _, doc = json_check("--select", "CL104", "--ignore", "CL1", str(card))
+    assert [f["code"] for f in doc["files"][0]["findings"]] == ["CL104"]
+
+
+@pytest.mark.parametrize("content,needle", [
+    ("selec: [CL1]\n", "unknown key 'selec' (did you mean 'select'?)"),
+    ("select: [CL999]\n", "'select' names 'CL999'"),
+    ("severity: {unknown-license: fatal}\n", "must be error, warning or info"),
+    ("min-score: 500\n", "'min-score' must be between 0 and 100"),
+    ("select: [unclosed\n", "invalid YAML"),
+])
+def test_invalid_config_names_file_and_key(tmp_path, content, needle):
+    write(tmp_path, ".cardlint.yaml", content)
+    proc = run_cli("check", str(write(tmp_path, "README.md", CLEAN)))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and needle in err and ".cardlint.yaml" in err and "Traceback" not in err
+
+
+def test_config_show(tmp_path):
+    write(tmp_path, ".cardlint.yaml", "profile: hf-model\nmin-score: 40\n")
+    proc = run_cli("config", "--show", str(tmp_path))
+    out = proc.stdout.decode()
+    assert proc.returncode == 0 and ".cardlint.yaml" in out
+    shown = json.loads(out.split("\n", 1)[1])
+    assert shown["profile"] == "hf-model" and shown["min-score"] == 40 and shown["select"] == ["ALL"]
+
+
+# -- inline directives ----------------------------------------------------------------------------------
+def test_directives(tmp_path):
+    text = textwrap.dedent("""\
+        ---
+        license: Apache-2.0  # cardlint: disable-line unknown-license
+        tags: foo
+        ---
+
+        # Model Card for [Model Name]
+
+        <!-- cardlint-disable-next-line CL203 -->
+        - **Developed by:** [More Information Needed]
+        - **Shared by:** [More Information Needed]
+
+        <!-- cardlint-disable placeholder-text,missing-info-stub -->
+        [Project Repo] and [More Information Needed]
+        <!-- cardlint-enable -->
+        [Other Thing] and [More Information Needed]
+        <!-- cardlint-disable-next-line no-such-rule -->
+        """)
+    _, doc = json_check(str(write(tmp_path, "README.md", text)), "--select", "CL1,CL2,CL003")
+    got = {(f["name"], f["line"]) for f in doc["files"][0]["findings"]}
+    assert ("unknown-license", 2) not in got and ("invalid-metadata", 3) in got
+    assert ("missing-info-stub", 9) not in got and ("missing-info-stub", 10) in got
+    assert ("placeholder-text", 13) not in got and ("missing-info-stub", 13) not in got
+    assert ("placeholder-text", 15) in got and ("missing-info-stub", 15) in got
+    assert ("unknown-directive", 16) in got
+    disabled = write(tmp_path, "b/README.md", "<!-- cardlint-disable-file placeholder-text -->\n" + text)
+    _, doc = json_check(str(disabled), "--select", "placeholder-text")
+    assert doc["files"][0]["findings"] == []
+
+
+def test_report_command(tmp_path):
+    card = write(tmp_path, "README.md", WARNING_ONLY)
+    proc = run_cli("report", "--format", "json", str(card), str(ROOT / "examples" / "README.md"))
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 0
+    first = doc["cards"][0]
+    assert first["profile"] == "minimal" and 0 < first["score"] < 100
+    statuses = {row["title"]: row["status"] for row in first["sections"]}
+    assert statuses["Limitations"] == "stub" and statuses["Evaluation"] == "filled"
+    assert doc["summary"]["cards"] == 2 and sum(doc["summary"]["score_distribution"].values()) == 2
+    text = run_cli("report", str(card), str(ROOT / "examples" / "README.md")).stdout.decode()
+    assert "completeness" in text and "section fill rates" in text and "stub" in text

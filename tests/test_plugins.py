@@ -1,0 +1,69 @@
+"""Third-party rules arrive through the `cardlint.rules` entry point, with no change to cardlint."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+from conftest import run_cli
+
+PLUGIN = textwrap.dedent('''\
+    """A tiny third-party rule pack."""
+    from cardlint.rule import Problem, rule
+
+
+    @rule("XY101", "shouting-heading", "A heading written in capitals.", tags=("style",))
+    def shouting_heading(card, ctx):
+        """Headings in capitals read as shouting."""
+        for sec in card.sections:
+            if sec.title.isupper():
+                yield Problem(sec.line, 1, f"heading {sec.title!r} is in capitals")
+    ''')
+
+
+def make_distribution(site, name, module_source, entry_points):
+    (site / f"{name}.py").write_text(module_source)
+    dist = site / f"{name}-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[cardlint.rules]\n" + entry_points)
+    (dist / "RECORD").write_text("")
+
+
+def test_entry_point_rule_runs_and_broken_plugin_is_skipped(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    make_distribution(site, "cardlint_shouting", PLUGIN, "shouting = cardlint_shouting\n")
+    make_distribution(site, "cardlint_broken", "raise RuntimeError('boom')\n", "broken = cardlint_broken\n")
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: Apache-2.0\n---\n\n# LOUD TITLE\n\ntext\n")
+    env = {"PYTHONPATH": str(site)}
+
+    rules = run_cli("rules", env=env)
+    assert b"XY101  shouting-heading" in rules.stdout
+    assert b"plugin 'broken'" in rules.stderr and b"boom" in rules.stderr
+
+    proc = run_cli("check", "--format", "json", str(card), env=env)
+    findings = json.loads(proc.stdout)["files"][0]["findings"]
+    names = {f["name"] for f in findings}
+    assert "shouting-heading" in names and "unknown-license" in names  # built-ins still run
+    assert proc.returncode == 1
+
+    explained = run_cli("explain", "XY101", env=env)
+    assert b"Headings in capitals read as shouting." in explained.stdout
+    ignored = run_cli("check", "--format", "json", "--ignore", "style", str(card), env=env)
+    assert "shouting-heading" not in {f["name"] for f in json.loads(ignored.stdout)["files"][0]["findings"]}
+
+
+def test_plugin_crash_becomes_internal_error_and_the_run_goes_on(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    crashing = PLUGIN.replace("if sec.title.isupper():", "if 1 / 0:")
+    make_distribution(site, "cardlint_crashing", crashing, "crashing = cardlint_crashing\n")
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: Apache-2.0\n---\n\n# Title\n")
+    proc = run_cli("check", "--format", "json", str(card), env={"PYTHONPATH": str(site)})
+    findings = json.loads(proc.stdout)["files"][0]["findings"]
+    internal = [f for f in findings if f["name"] == "internal-error"]
+    assert internal and "ZeroDivisionError" in internal[0]["message"]
+    assert "unknown-license" in {f["name"] for f in findings}
+    assert proc.returncode == 2
