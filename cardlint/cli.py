@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes")
     check.add_argument("--diff", action="store_true", help="with --fix, print a unified diff and write nothing")
+    check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+    check.add_argument("--baseline", metavar="FILE", help="report (and fail on) only findings not recorded in FILE")
+    check.add_argument("--diff-base", metavar="REF", help="lint only the cards changed since this git ref")
 
     fix = sub.add_parser("fix", help="repair what can be repaired, then report what remains")
     _selection_options(fix)
@@ -136,6 +139,10 @@ def lint_targets(args, registry, *, with_score: bool = True):
     targets, warnings = collect(args.paths, finder, args.stdin_filename)
     for w in warnings:
         print(f"cardlint: warning: {w}", file=sys.stderr)
+    if getattr(args, "diff_base", None):
+        from .baseline import changed_files
+        changed = changed_files(args.diff_base)
+        targets = [t for t in targets if t.stdin or os.path.realpath(t.path) in changed]
     results = []
     for t in targets:
         config = finder.for_path(t.path if not t.stdin else (args.stdin_filename or "."))
@@ -197,6 +204,18 @@ def cmd_check(args) -> int:
     from .report import render
     registry = _registry()
     results = lint_targets(args, registry)
+    if args.write_baseline:
+        from . import baseline
+        n = baseline.write(args.write_baseline, results)
+        print(f"cardlint: recorded {n} finding{'s' if n != 1 else ''} of {len(results)} card"
+              f"{'s' if len(results) != 1 else ''} in {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
+    if args.baseline:
+        from . import baseline
+        known = baseline.apply(args.baseline, results)
+        if known:
+            print(f"cardlint: {known} finding{'s' if known != 1 else ''} recorded in the baseline not shown",
+                  file=sys.stderr)
     fmt = _format(args)
     text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet)
     _write(text, args.output)

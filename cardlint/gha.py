@@ -1,0 +1,77 @@
+"""The GitHub Action's run step: annotations (most severe first), SARIF, a Markdown job summary, outputs.
+
+Run as `python -m cardlint.gha`; inputs come from INPUT_PATHS, INPUT_ARGS, INPUT_SARIF_FILE and
+INPUT_MIN_SCORE, as action.yml sets them."""
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+from .cli import EXIT_ERROR, _exit_code, build_parser, lint_targets, _registry
+from .config import ConfigError
+from .files import UsageError
+from .packs import PackError
+from .report import Summary, render
+from .report.github import RANK
+
+
+def _md(text: str) -> str:
+    """Card text in a Markdown table cell: no pipes, no HTML, no line breaks."""
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", " ").replace("\n", " "))
+
+
+def summary_markdown(results) -> str:
+    s = Summary.of(results)
+    out = ["## cardlint", "",
+           f"{s.files} card{'s' if s.files != 1 else ''}: **{s.errors}** error{'s' if s.errors != 1 else ''}, "
+           f"**{s.warnings}** warning{'s' if s.warnings != 1 else ''}, {s.infos} info", "",
+           "| card | score | errors | warnings | info |", "| --- | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        c = Summary.of([r])
+        score = "" if r.score is None else f"{r.score:g}"
+        out.append(f"| `{_md(r.path)}` | {score} | {c.errors} | {c.warnings} | {c.infos} |")
+    findings = sorted((f for r in results for f in r.findings), key=lambda f: (RANK[f.severity], f.sort_key()))
+    if findings:
+        out += ["", "### Findings", "", "| severity | location | rule | message |", "| --- | --- | --- | --- |"]
+        for f in findings:
+            out.append(f"| {f.severity} | `{_md(f.path)}:{f.line}:{f.column}` | {f.code} {f.name} | {_md(f.message)} |")
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    paths = shlex.split(os.environ.get("INPUT_PATHS", "") or ".")
+    argv = ["check", *shlex.split(os.environ.get("INPUT_ARGS", "")), *paths]
+    min_score = os.environ.get("INPUT_MIN_SCORE", "").strip()
+    if min_score:
+        argv[1:1] = ["--min-score", min_score]
+    try:
+        args = build_parser().parse_args(argv)
+        registry = _registry()
+        results = lint_targets(args, registry)
+    except (UsageError, ConfigError, PackError) as exc:
+        print(f"::error title=cardlint::{exc}")
+        return EXIT_ERROR
+    sys.stdout.write(render("github", results, registry))
+    sarif = os.environ.get("INPUT_SARIF_FILE", "").strip()
+    if sarif:
+        with open(sarif, "w", encoding="utf-8") as fh:
+            fh.write(render("sarif", results, registry))
+    code = _exit_code(results, args.strict)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with open(summary_file, "a", encoding="utf-8") as fh:
+            fh.write(summary_markdown(results))
+    output_file = os.environ.get("GITHUB_OUTPUT")
+    if output_file:
+        s = Summary.of(results)
+        with open(output_file, "a", encoding="utf-8") as fh:
+            fh.write(f"errors={s.errors}\nwarnings={s.warnings}\nfiles={s.files}\nexit-code={code}\n")
+            if sarif:
+                fh.write(f"sarif-file={sarif}\n")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
