@@ -34,7 +34,7 @@ class Config:
     card_type: str = "auto"
     min_score: float | None = None
     max_file_size: int = 5_000_000
-    timeout: float = 10.0
+    timeout: float = 5.0
 
     def as_dict(self) -> dict:
         out = {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .document import MAX_SCAN
+
 _HTML = re.compile(r"<!--\s*cardlint-(disable-next-line|disable-file|disable|enable)\b(.*?)-->")
 _YAML = re.compile(r"#\s*cardlint:\s*disable-line\b(.*)$")
 
@@ -48,13 +50,13 @@ def parse(card, registry) -> Directives:
         if idx in code:
             continue
         if card.front_matter and card.front_matter.start_line <= idx + 1 < card.front_matter.end_line:
-            m = _YAML.search(line)
+            m = _YAML.search(line[:MAX_SCAN])
             if m:
                 d.line_off.setdefault(idx + 1, set()).update(names(m.group(1), idx + 1, m.start() + 1))
             continue
-        if "cardlint-" not in line:
+        if "cardlint-" not in line or "-->" not in line:
             continue
-        for m in _HTML.finditer(line):
+        for m in _HTML.finditer(line[:MAX_SCAN]):
             kind, arg = m.group(1), m.group(2)
             lineno = idx + 1
             if kind == "enable":

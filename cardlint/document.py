@@ -18,6 +18,10 @@ _BREAK = re.compile(r"\r\n|\r|\n")
 # carry trailing blanks and ends with CRLF, LF or the end of the file.
 _FRONT_MATTER = re.compile(r"\A(\s*)---(?:\r\n|\r|\n)(.*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|\Z)", re.S)
 
+# Pattern rules read at most this many characters of a line: no card line written by a person is
+# longer, and it bounds the cost of every regular expression on hostile input.
+MAX_SCAN = 10_000
+
 # Limits that keep a hostile front matter from costing minutes or gigabytes.
 YAML_MAX_NODES = 20_000
 YAML_MAX_DEPTH = 60
@@ -219,6 +223,7 @@ def mask_inline(s: str) -> str:
     out = list(s)
     pos, n = 0, len(s)
     no_comment_close = False
+    no_closer: set[int] = set()  # backtick run lengths with no closing run further on
 
     def blank(a: int, b: int) -> None:
         for i in range(a, b):
@@ -233,8 +238,11 @@ def mask_inline(s: str) -> str:
         if tok[0] == "\\":
             pos = m.end()
         elif tok[0] == "`":
-            closer = re.compile(r"(?<!`)" + "`" * len(tok) + r"(?!`)")
-            c = closer.search(s, m.end())
+            c = None
+            if len(tok) not in no_closer:
+                c = re.compile(r"(?<!`)" + "`" * len(tok) + r"(?!`)").search(s, m.end())
+                if c is None:
+                    no_closer.add(len(tok))
             if c:
                 blank(m.start(), c.end())
                 pos = c.end()
@@ -494,7 +502,7 @@ class Card:
         for line_no, line in enumerate(self.lines):
             if line_no < self.body_start or "<" not in line:
                 continue
-            for m in re.finditer(r"""<[A-Za-z][^<>]{0,500}?\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", line):
+            for m in re.finditer(r"""<[A-Za-z][^<>]{0,500}?\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", line[:MAX_SCAN]):
                 found.add(m.group(1))
         return found
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -64,8 +63,8 @@ class FileResult:
     card: Card | None = None
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the timer; a BaseException so that a rule's own `except Exception` cannot swallow it."""
 
 
 @contextmanager
@@ -112,37 +111,39 @@ def meta_finding(registry: Registry, config: Config, name: str, path: str, messa
 
 def lint_card(card: Card, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:
     ctx = Context(card=card, config=config, registry=registry)
-    ctx.directives = directives_mod.parse(card, registry)
     rules = [r for r in registry.rules if config.enabled(r, card.path)]
     findings: list[Finding] = []
-    deadline = time.monotonic() + config.timeout if config.timeout else None
     internal = registry.get("internal-error")
-    for rule in rules:
-        try:
-            with _time_limit(max(0.05, deadline - time.monotonic()) if deadline else 0):
-                for problem in rule.check(card, ctx) or ():
-                    findings.append(_stamp(rule, problem, card, config))
-        except _Timeout:
-            findings.append(_stamp(internal, Problem(1, 1, f"linting took longer than {config.timeout:g} s (in rule "
-                                                      f"{rule.code} {rule.name}); the remaining rules were skipped"), card, config))
-            break
-        except RecursionError:
-            findings.append(_stamp(internal, Problem(1, 1, f"rule {rule.code} {rule.name} gave up: the card is nested "
-                                                      "too deeply"), card, config))
-        except Exception as exc:  # a crashing rule must not stop the run
-            findings.append(_stamp(internal, Problem(1, 1, f"rule {rule.code} {rule.name} crashed: "
-                                                      f"{type(exc).__name__}: {exc}"), card, config))
-    kept = [f for f in findings if f.name == "internal-error" or
-            not ctx.directives.suppresses(f.line, (f.code, f.name))]
-    result = FileResult(path=card.path, findings=kept, card=card)
-    if with_score:
-        try:
-            a = ctx.assessment
-            result.score, result.sections = a.score, a.rows
-            result.profile, result.profile_detected = ctx.profile.name, a.detected
-        except Exception as exc:
-            result.findings.append(_stamp(internal, Problem(1, 1, f"completeness scoring crashed: {type(exc).__name__}: {exc}"),
-                                          card, config))
+    result = FileResult(path=card.path, findings=findings, card=card)
+    current = "parsing"
+    try:
+        with _time_limit(config.timeout):
+            ctx.directives = directives_mod.parse(card, registry)  # the first use parses the Markdown
+            for rule in rules:
+                current = f"rule {rule.code} {rule.name}"
+                try:
+                    for problem in rule.check(card, ctx) or ():
+                        findings.append(_stamp(rule, problem, card, config))
+                except RecursionError:
+                    findings.append(_stamp(internal, Problem(1, 1, f"{current} gave up: the card is nested too deeply"),
+                                           card, config))
+                except Exception as exc:  # a crashing rule must not stop the run
+                    findings.append(_stamp(internal, Problem(1, 1, f"{current} crashed: {type(exc).__name__}: {exc}"),
+                                           card, config))
+            if with_score:
+                current = "completeness scoring"
+                a = ctx.assessment
+                result.score, result.sections = a.score, a.rows
+                result.profile, result.profile_detected = ctx.profile.name, a.detected
+    except _Timeout:
+        findings.append(_stamp(internal, Problem(1, 1, f"linting took longer than the time budget ({config.timeout:g} s, "
+                                                  f"in {current}); the card was only partly checked"), card, config))
+    except RecursionError:
+        findings.append(_stamp(internal, Problem(1, 1, f"the card is nested too deeply to parse ({current})"), card, config))
+    except Exception as exc:
+        findings.append(_stamp(internal, Problem(1, 1, f"{current} crashed: {type(exc).__name__}: {exc}"), card, config))
+    result.findings = [f for f in findings if f.name == "internal-error" or
+                       not ctx.directives.suppresses(f.line, (f.code, f.name))]
     if card.line_map:
         _map_lines(result.findings, card)
     result.findings.sort(key=Finding.sort_key)

@@ -61,6 +61,8 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
                 raise UsageError(f"no cards found in {p!r} (looked for {', '.join(DEFAULT_INCLUDE)}"
                                  " and the config's include patterns)")
             continue
+        if os.path.exists(p):
+            raise UsageError(f"{p!r} is not a regular file or folder")
         if os.path.islink(p):
             raise UsageError(f"{p!r} is a broken symbolic link")
         raise UsageError(f"path {p!r} does not exist")

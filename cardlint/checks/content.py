@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..packs import norm_heading, profiles
 from ..rule import Edit, Fix, Problem, rule
-from ..document import slugify
+from ..document import MAX_SCAN, slugify
 
 TAGS = ("content",)
 
@@ -101,14 +101,16 @@ def scan(card) -> tuple[Scan, list[str]]:
     for idx, line in enumerate(rendered):
         if not line.strip():
             continue
+        full, line = line, line[:MAX_SCAN]
         if "{" in line or "<<" in line:
             spans = [(m.start(), m.end()) for m in TEMPLATE.finditer(line)]
             if spans:
                 result.templates[idx] = spans
-                chars = list(line)
+                chars = list(full)
                 for a, b in spans:
                     chars[a:b] = " " * (b - a)
-                line = visible[idx] = "".join(chars)
+                visible[idx] = "".join(chars)
+                line = visible[idx][:MAX_SCAN]
         stubs = [(m.start(), m.end()) for m in STUB.finditer(line)]
         if stubs:
             result.stubs[idx] = stubs
@@ -128,7 +130,7 @@ def scan(card) -> tuple[Scan, list[str]]:
     for idx, line in enumerate(card.lines):
         if "<" not in line or idx < card.body_start or idx in card.code_lines:
             continue
-        for m in _ANGLE.finditer(line):
+        for m in _ANGLE.finditer(line[:MAX_SCAN]):
             inner = m.group(1)
             name = re.match(r"[\w-]*", inner).group(0).lower()
             parts = set(re.split(r"[_\- ]", inner[:-1].lower()))
@@ -315,7 +317,7 @@ def optional_marker(card, ctx):
                 yield Problem(idx + 1, m.start() + 1, f"heading \"{sec.title}\" still carries \"[optional]\"; remove the "
                               "marker (or the section)", end_column=m.end() + 1, fix=_heading_fix(card, sec, idx, m))
             continue
-        m = re.match(r"^(\s*(?:[-*+]\s+)?(?:\*\*|__))([^*_\n]{1,80}?)(\s?\[\s?optional\s?\])(\s*:?\s*(?:\*\*|__)|(?:\*\*|__)\s*:)", line, re.I)
+        m = re.match(r"^(\s*(?:[-*+]\s+)?(?:\*\*|__))([^*_\n]{1,80}?)(\s?\[\s?optional\s?\])(\s*:?\s*(?:\*\*|__)|(?:\*\*|__)\s*:)", line[:MAX_SCAN], re.I)
         if m:
             a, b = m.start(3), m.end(3)
             yield Problem(idx + 1, a + 1, f"field \"{m.group(2).strip()}\" still carries \"[optional]\"; remove the marker",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..document import MAX_SCAN
 from ..packs import schema, vocab, vocab_list
 from ..rule import Edit, Fix, Problem, rule
 
@@ -619,7 +620,7 @@ def metadata_body_mismatch(card, ctx):
     for idx in range(card.body_start, len(card.lines)):
         if not card.rendered_lines[idx].strip():
             continue
-        raw = re.sub(r"<!--.*?-->", "", card.lines[idx])
+        raw = re.sub(r"<!--.*?-->", "", card.lines[idx][:MAX_SCAN])
         m = _BODY_LICENSE.match(raw)
         if m and isinstance(lic, str) and lic in licenses and lic not in ("other", "unknown"):
             said = _plain(m.group(1))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..document import MAX_SCAN
 from ..rule import Edit, Fix, Problem, rule
 
 TAGS = ("structure",)
@@ -104,6 +105,7 @@ _ALIGNED = re.compile(r"\S(?: {2,}|\t+)\S")
 
 
 def _tabular(line: str) -> bool:
+    line = line[:MAX_SCAN]
     m = _KV.match(line)
     if m and len(m.group(1).split()) <= 6 and not m.group(1).strip().lower().startswith(("http", "note", "see")):
         return True
@@ -182,7 +184,7 @@ def mojibake(card, ctx):
 
     Fix: the safe fix applies ftfy's repair to the line."""
     for idx, line in enumerate(card.rendered_lines):
-        if not line.strip() or not _SUSPECT.search(line):
+        if not line.strip() or not _SUSPECT.search(line[:MAX_SCAN]):
             continue
         import ftfy  # only cards with suspicious characters pay for the import
         raw = card.lines[idx]
@@ -218,7 +220,7 @@ def malformed_link(card, ctx):
     Fix: write the real URL as the destination, and give the link text."""
     rendered = card.rendered_lines
     for idx in range(card.body_start, len(card.lines)):
-        line = card.lines[idx]
+        line = card.lines[idx][:MAX_SCAN]
         if "](" not in line or not rendered[idx].strip():
             continue
         for pattern, message in ((_NESTED, "link destination holds another link; write the URL itself"),

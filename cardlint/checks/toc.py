@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from ..document import MAX_SCAN
 from ..rule import Edit, Fix, Problem, rule
 
 TAGS = ("toc",)
@@ -30,7 +31,7 @@ def in_page_links(card) -> list[Link]:
     out: list[Link] = []
     rendered = card.rendered_lines
     for idx in range(card.body_start, len(card.lines)):
-        line = card.lines[idx]
+        line = card.lines[idx][:MAX_SCAN]
         if "#" not in line or idx in card.code_lines:
             continue
         for m in _LINK.finditer(line):

@@ -1,0 +1,154 @@
+"""Hostile and broken input: every hazard ends with a clear finding or message, never a crash or hang."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from cardlint.config import Config
+from cardlint.engine import lint_bytes, lint_file
+from cardlint.registry import load
+
+from conftest import run_cli
+
+REG = load()
+
+
+def lint(text: str | bytes, **config):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return lint_bytes(data, "README.md", Config(**config), REG).findings
+
+
+def names(findings):
+    return {f.name for f in findings}
+
+
+def test_huge_file_is_one_finding_and_not_read(tmp_path):
+    big = tmp_path / "README.md"
+    with open(big, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    result = lint_file(str(big), Config(), REG)
+    assert [f.name for f in result.findings] == ["file-too-large"]
+    assert "52,428,800 bytes" in result.findings[0].message
+    proc = run_cli("check", "--format", "json", str(big))
+    assert json.loads(proc.stdout)["files"][0]["findings"][0]["code"] == "CL004"
+
+
+def test_deeply_nested_lists_and_quotes():
+    for text in ("- " * 100_000 + "x\n", "> " * 100_000 + "x\n", "".join("  " * i + "- x\n" for i in range(5000))):
+        found = lint(text)
+        assert not [f for f in found if f.name == "internal-error" and "crashed" in f.message]
+
+
+def test_many_headings_and_a_long_table():
+    text = "".join(f"## Heading {i}\n\ntext {i}\n\n" for i in range(5000))
+    text += "| a | b |\n|---|---|\n" + "".join(f"| {i} | {i} |\n" for i in range(5000)) + "| 1 | 2 | 3 |\n"
+    found = lint(text, timeout=60)
+    assert "internal-error" not in names(found)
+    assert [f.line for f in found if f.name == "malformed-table"] == [len(text.splitlines())]
+
+
+BILLION_LAUGHS = """---
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+---
+# Title
+"""
+
+
+def test_yaml_bombs_are_invalid_front_matter():
+    found = lint(BILLION_LAUGHS)
+    bomb = [f for f in found if f.name == "invalid-front-matter"]
+    assert bomb and "alias bomb" in bomb[0].message and "internal-error" not in names(found)
+    deep = lint("---\na: " + "[" * 100_000 + "]" * 100_000 + "\n---\n# T\n")
+    assert any(f.name == "invalid-front-matter" and "nested" in f.message for f in deep)
+    wide = lint("---\n" + "".join(f"k{i}: [1, 2, 3]\n" for i in range(30_000)) + "---\n")
+    assert any(f.name == "invalid-front-matter" for f in wide)
+
+
+def test_yaml_tags_are_data_or_errors_never_executed(tmp_path):
+    marker = tmp_path / "executed"
+    for tag in (f'!!python/object/apply:os.system ["touch {marker}"]', "!custom thing", "!!binary aGk="):
+        found = lint(f"---\nlicense: mit\nx: {tag}\n---\n# T\n")
+        assert "internal-error" not in names(found)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("char", ["{", "[", "<", "|", "-", " ", "`", "*", "_", "(", ")", "!", "#", "\\", "~"])
+def test_adversarial_runs_finish_within_the_budget(char):
+    line = char * 20_000
+    text = f"---\nlicense: mit\ntags: [{line[:5000]}]\n---\n\n# T\n\n{line}\nx{line}x\n{'a' + line + 'b'}\n"
+    found = lint(text, timeout=20)
+    assert not [f for f in found if f.name == "internal-error"], found
+
+
+def test_a_hanging_rule_is_cut_off_and_the_run_goes_on(monkeypatch):
+    from cardlint.checks import content
+
+    def forever(card, ctx):
+        while True:
+            time.sleep(0.01)
+        yield  # pragma: no cover
+    monkeypatch.setattr(content.empty_section, "check", forever)
+    start = time.monotonic()
+    found = lint("# T\n\n## Empty\n", timeout=1)
+    assert time.monotonic() - start < 30
+    assert any(f.name == "internal-error" and "time budget" in f.message for f in found)
+    assert lint("---\nlicense: Apache-2.0\n---\n", timeout=1, select=["unknown-license"])[0].name == "unknown-license"
+
+
+def test_unreadable_bytes_give_a_finding_with_the_offset():
+    found = lint(b"---\nlicense: mit\n---\n\xc3\x28 bad")
+    assert [(f.name, f.line) for f in found] == [("unreadable-file", 4)]
+    assert "byte offset 21" in found[0].message
+
+
+def test_file_system_hazards(tmp_path):
+    root = tmp_path / "cards"
+    (root / "space dir").mkdir(parents=True)
+    (root / "space dir" / "README.md").write_text("# T\n\n## Empty\n")
+    (root / "ünïcødé").mkdir()
+    (root / "ünïcødé" / "README.md").write_text("# T\n\n## Empty\n")
+    (root / "broken").mkdir()
+    (root / "broken" / "README.md").symlink_to(root / "nowhere.md")
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "dir-as-file").mkdir()
+    (root / "dir-as-file" / "README.md").mkdir()
+    os.mkfifo(root / "pipe.md")
+    proc = run_cli("check", "--format", "json", str(root))
+    doc = json.loads(proc.stdout)
+    paths = sorted(os.path.relpath(f["path"], root) for f in doc["files"])
+    assert paths == ["space dir/README.md", "ünïcødé/README.md"]
+    assert b"broken symbolic link" in proc.stderr and proc.returncode == 0
+    fifo = run_cli("check", str(root / "pipe.md"))
+    assert fifo.returncode == 2 and b"not a regular file" in fifo.stderr
+    gone = lint_file(str(root / "vanished" / "README.md"), Config(), REG)
+    assert [f.name for f in gone.findings] == ["unreadable-file"] and "cannot read" in gone.findings[0].message
+
+
+def test_configuration_never_executes_code(tmp_path):
+    marker = tmp_path / "executed"
+    (tmp_path / ".cardlint.yaml").write_text(f'select: !!python/object/apply:os.system ["touch {marker}"]\n')
+    (tmp_path / "README.md").write_text("# T\n")
+    proc = run_cli("check", str(tmp_path / "README.md"))
+    assert proc.returncode == 2 and b"invalid YAML" in proc.stderr and not marker.exists()
+
+
+def test_workflow_command_injection_is_escaped(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text("# T\n\n## x%0A::add-mask::secret\n\n## Uses ::set-output name=a::b\n")
+    out = run_cli("check", "--format", "github", str(card)).stdout.decode()
+    for line in out.splitlines():
+        assert line.startswith(("::error ", "::warning ", "::notice ", "cardlint:"))
+        assert "%0A::add-mask" not in line and "%250A::add-mask" in line or "add-mask" not in line
+    sarif = json.loads(run_cli("check", "--format", "sarif", str(card)).stdout)
+    assert any("::set-output" in r["message"]["text"] for r in sarif["runs"][0]["results"])
