@@ -53,6 +53,9 @@ def template_profile(path: str) -> Profile:
         if m:
             fields.append({"title": re.sub(r"\s*\[optional\]", "", m.group(1), flags=re.I).strip(),
                            "required": "[optional]" not in m.group(1).lower()})
+            words = m.group(2).strip(" *_").split()  # the field's own guidance, if it has some
+            if len(words) >= 4:
+                phrases.append({"id": f"line-{idx + 1}", "phrase": " ".join(words[:10])})
             continue
         words = line.strip(" *_>-").split()
         if len(words) >= 6 and idx + 1 not in {s.line for s in card.sections}:

@@ -231,3 +231,10 @@ def test_report_command(tmp_path):
     assert doc["summary"]["cards"] == 2 and sum(doc["summary"]["score_distribution"].values()) == 2
     text = run_cli("report", str(card), str(ROOT / "examples" / "README.md")).stdout.decode()
     assert "completeness" in text and "section fill rates" in text and "stub" in text
+
+
+def test_readme_rule_table_is_generated_from_the_rules():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
+    generated = run_cli("rules", "--format", "markdown").stdout.decode().strip()
+    assert table.strip() == generated
