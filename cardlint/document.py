@@ -34,6 +34,27 @@ _SAFE_SCALAR_TAGS = {
 _STRINGY_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary", "tag:yaml.org,2002:value"}
 
 
+# libyaml's loader composes the same nodes with the same marks, several times faster. Its composer
+# recurses in C, so a deeply nested block would overflow the C stack: text that could nest deeply goes
+# to the Python loader, whose recursion limit turns into a clean "nested too deeply" finding.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+_FAST_MAX_DEPTH = 200
+
+
+def _loader_for(text: str):
+    if _FAST_LOADER is not None:
+        flow = deepest = 0
+        for m in re.finditer(r"[\[\]{}]", text):
+            flow += 1 if m.group(0) in "[{" else -1
+            deepest = max(deepest, flow)
+        # an upper bound of block nesting on any line: its indentation plus every "-", "?" and ":"
+        block = max((len(l) - len(l.lstrip(" ")) + l.count("-") + l.count("?") + l.count(":")
+                     for l in text.split("\n")), default=0)
+        if deepest + block <= _FAST_MAX_DEPTH:
+            return _FAST_LOADER(text)
+    return yaml.SafeLoader(text)
+
+
 class Unreadable(Exception):
     """The bytes are not a UTF-8 text card."""
 
@@ -116,7 +137,7 @@ def _load_yaml(fm: FrontMatter) -> None:
         fm.problems.append(YamlProblem("bomb", f"front matter is larger than {YAML_MAX_CHARS} characters", fm.start_line, 1))
         return
     try:
-        loader = yaml.SafeLoader(fm.text)
+        loader = _loader_for(fm.text)
     except yaml.YAMLError as exc:  # the reader refuses control characters before parsing starts
         fm.problems.append(YamlProblem("syntax", f"YAML error: {exc}".split("\n")[0], fm.start_line, 1))
         return
@@ -126,6 +147,7 @@ def _load_yaml(fm: FrontMatter) -> None:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = (mark.line + 1 + offset) if mark else fm.start_line
+            line = max(fm.start_line, min(line, fm.end_line - 1))  # an error at the end of the stream: its last line
             col = (mark.column + 1) if mark else 1
             problem = (exc.problem or str(exc)).strip()
             fm.problems.append(YamlProblem("syntax", f"YAML syntax error: {problem}", line, col))

@@ -71,6 +71,9 @@ def test_yaml_bombs_are_invalid_front_matter():
     assert bomb and "alias bomb" in bomb[0].message and "internal-error" not in names(found)
     deep = lint("---\na: " + "[" * 100_000 + "]" * 100_000 + "\n---\n# T\n")
     assert any(f.name == "invalid-front-matter" and "nested" in f.message for f in deep)
+    for nested in ("---\nx:\n" + "- " * 100_000 + "y\n---\n", "---\n" + "".join(" " * i + f"k{i}:\n" for i in range(1400)) + "---\n"):
+        found = lint(nested)  # libyaml would overflow the C stack on these: they take the Python loader
+        assert any(f.name == "invalid-front-matter" for f in found) and "internal-error" not in names(found)
     wide = lint("---\n" + "".join(f"k{i}: [1, 2, 3]\n" for i in range(30_000)) + "---\n")
     assert any(f.name == "invalid-front-matter" for f in wide)
 

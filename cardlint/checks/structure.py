@@ -27,26 +27,20 @@ def pipe_mangled_file(card, ctx):
                   f"rendered view); the card inside has {len(card.lines)} lines: run `cardlint fix` to recover it", fix=fix)
 
 
+_CELL = re.compile(r"((?:\\.|[^\\|])*)(\||$)")
+
+
 def split_cells(row: str) -> list[str]:
     """GFM cell splitting: unescaped pipes split (inside code spans too); outer pipes are optional."""
     row = row.strip()
-    cells, cur, i = [], [], 0
-    while i < len(row):
-        ch = row[i]
-        if ch == "\\" and i + 1 < len(row):
-            cur.append(row[i:i + 2])
-            i += 2
-            continue
-        if ch == "|":
-            cells.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-        i += 1
-    cells.append("".join(cur))
-    if cells and not cells[0].strip() and row.startswith("|"):
+    cells = []
+    for m in _CELL.finditer(row):
+        cells.append(m.group(1))
+        if not m.group(2):
+            break
+    if row.startswith("|"):
         cells = cells[1:]
-    if cells and not cells[-1].strip() and row.endswith("|") and not row.endswith("\\|"):
+    if len(cells) > 1 and cells[-1] == "" and row.endswith("|"):
         cells = cells[:-1]
     return cells
 
