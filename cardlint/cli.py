@@ -35,6 +35,15 @@ def _selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-color", action="store_true", help="never colour the output")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary (text format)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: all cores for many cards)")
+
+
+def _many_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="from_file", metavar="FILE",
+                   help="read cards from a dump: JSON Lines or Parquet with an id and a card-text column")
+    p.add_argument("--id-column", metavar="NAME", help="the dump's id column (default: id, modelId, ...)")
+    p.add_argument("--text-column", metavar="NAME", help="the dump's card-text column (default: card, text, ...)")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on an existing Dask cluster (pip install 'cardlint[dask]')")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     check.add_argument("--baseline", metavar="FILE", help="report (and fail on) only findings not recorded in FILE")
     check.add_argument("--diff-base", metavar="REF", help="lint only the cards changed since this git ref")
+    _many_options(check)
 
     fix = sub.add_parser("fix", help="repair what can be repaired, then report what remains")
     _selection_options(fix)
@@ -64,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="completeness report: sections, statuses, scores")
     _selection_options(report)
-    report.add_argument("--format", choices=("text", "json"), default="text")
+    _many_options(report)
+    report.add_argument("--format", choices=("text", "json", "html"), default="text")
     report.add_argument("--min-score", type=float, metavar="N", help="fail for cards whose completeness is below N")
     report.add_argument("--top", type=int, default=5, metavar="N", help="findings shown per card (default 5)")
 
@@ -133,26 +144,75 @@ def _check_profile(config) -> None:
             raise UsageError(f"unknown profile {config.profile!r}; known: {', '.join(sorted(known))}")
 
 
-def lint_targets(args, registry, *, with_score: bool = True):
-    from .engine import lint_bytes, lint_file
-    finder = _finder(args, registry)
+def _jobs(args, finder):
+    from .pipeline import Job, iter_dump
+    if getattr(args, "from_file", None):
+        for job in iter_dump(args.from_file, args.id_column, args.text_column):
+            job.config_path = "."
+            yield job
+        if not args.paths:
+            return
     targets, warnings = collect(args.paths, finder, args.stdin_filename)
     for w in warnings:
         print(f"cardlint: warning: {w}", file=sys.stderr)
     if getattr(args, "diff_base", None):
         from .baseline import changed_files
         changed = changed_files(args.diff_base)
-        targets = [t for t in targets if t.stdin or os.path.realpath(t.path) in changed]
-    results = []
+        targets = [t for t in targets if t.stdin or t.hub or os.path.realpath(t.path) in changed]
     for t in targets:
-        config = finder.for_path(t.path if not t.stdin else (args.stdin_filename or "."))
-        _check_profile(config)
         if t.stdin:
-            results.append(lint_bytes(sys.stdin.buffer.read(), t.path, config, registry, with_score=with_score))
+            yield Job(t.path, data=sys.stdin.buffer.read(), config_path=args.stdin_filename or ".")
+        elif t.hub:
+            yield Job(t.path, hub=True, config_path=".")
         else:
-            results.append(lint_file(t.path, config, registry, with_score=with_score))
-        results[-1].min_score = config.min_score
-    return results
+            yield Job(t.path)
+
+
+def iter_results(args, registry, *, with_score: bool = True):
+    """Lint every card the arguments name, on all cores for many cards; results stream in input order."""
+    from .pipeline import run
+    finder = _finder(args, registry)
+    _check_profile(finder.for_path("."))
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return run(_jobs(args, finder), finder, registry, processes=jobs, with_score=with_score,
+               dask=getattr(args, "dask", None))
+
+
+def lint_targets(args, registry, *, with_score: bool = True):
+    return list(_progress(iter_results(args, registry, with_score=with_score), args))
+
+
+def _progress(results, args):
+    """A progress bar on a terminal, for text output only, after the first second."""
+    fmt = getattr(args, "format", None) or "text"
+    if fmt not in ("text",) or args.output or not sys.stderr.isatty() or getattr(args, "quiet", False):
+        yield from results
+        return
+    import time
+    start, bar, done = time.monotonic(), None, 0
+    try:
+        for r in results:
+            done += 1
+            if bar is None and time.monotonic() - start > 1.0:
+                from rich.progress import Progress
+                bar = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+                bar.start()
+                task = bar.add_task("linting cards", total=None)
+            if bar is not None:
+                bar.update(task, completed=done, description=f"linting cards ({done})")
+            yield r
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def _fetch_errors(results) -> bool:
+    failed = [r.fetch_error for r in results if r.fetch_error]
+    for message in failed:
+        print(f"cardlint: error: {message}", file=sys.stderr)
+    return bool(failed)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -182,6 +242,8 @@ def _format(args) -> str:
 def _exit_code(results, strict: bool) -> int:
     code = EXIT_OK
     for r in results:
+        if r.fetch_error:
+            return EXIT_ERROR
         for f in r.findings:
             if f.name == "internal-error":
                 return EXIT_ERROR
@@ -221,6 +283,7 @@ def cmd_check(args) -> int:
     _write(text, args.output)
     for line in _below_min(results):
         print(f"cardlint: {line}", file=sys.stderr)
+    _fetch_errors(results)
     return _exit_code(results, args.strict)
 
 
@@ -233,16 +296,44 @@ def cmd_fix(args) -> int:
 def cmd_report(args) -> int:
     from .report import completeness
     registry = _registry()
-    results = lint_targets(args, registry)
-    if args.format == "json":
-        text = completeness.render_json(results)
-    else:
-        text = completeness.render_text(results, color=_color(args), top=args.top)
-    _write(text, args.output)
-    for line in _below_min(results):
+    results = _Kept(_progress(iter_results(args, registry), args))
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        if args.format == "json":
+            completeness.write_json(results, out)
+        elif args.format == "html":
+            from .report import html
+            html.write(results, out)
+        else:
+            completeness.write_text(results, out, color=_color(args), top=args.top)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output!r}: {exc.strerror}") from None
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    for line in results.below_min:
         print(f"cardlint: {line}", file=sys.stderr)
-    return _exit_code(results, False) if any(getattr(r, "min_score", None) is not None for r in results) else \
-        (EXIT_ERROR if any(f.name == "internal-error" for r in results for f in r.findings) else EXIT_OK)
+    if results.fetch_failed or results.internal:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if results.below_min else EXIT_OK
+
+
+class _Kept:
+    """Passes results through, keeping only what the exit code needs (memory stays flat)."""
+
+    def __init__(self, results):
+        self.results = results
+        self.below_min: list[str] = []
+        self.fetch_failed = self.internal = False
+
+    def __iter__(self):
+        for r in self.results:
+            self.below_min += _below_min([r])
+            if r.fetch_error:
+                print(f"cardlint: error: {r.fetch_error}", file=sys.stderr)
+                self.fetch_failed = True
+            self.internal = self.internal or any(f.name == "internal-error" for f in r.findings)
+            yield r
 
 
 def cmd_rules(args) -> int:

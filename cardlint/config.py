@@ -203,6 +203,7 @@ class ConfigFinder:
 
     def __init__(self, explicit: str | None = None, registry=None, overrides: dict | None = None):
         self.registry = registry
+        self.explicit = explicit
         self.overrides = overrides or {}
         self._cache: dict[Path, Config] = {}
         self._explicit: Config | None = None

@@ -60,7 +60,8 @@ class FileResult:
     profile: str | None = None
     profile_detected: bool = False
     sections: list = field(default_factory=list)  # completeness rows, for reports
-    card: Card | None = None
+    min_score: float | None = None  # the configuration's min-score for this card
+    fetch_error: str | None = None  # a Hub card that could not be fetched
 
 
 class _Timeout(BaseException):
@@ -114,7 +115,7 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
     rules = [r for r in registry.rules if config.enabled(r, card.path)]
     findings: list[Finding] = []
     internal = registry.get("internal-error")
-    result = FileResult(path=card.path, findings=findings, card=card)
+    result = FileResult(path=card.path, findings=findings)
     current = "parsing"
     try:
         with _time_limit(config.timeout):

@@ -19,6 +19,7 @@ class UsageError(Exception):
 class Target:
     path: str  # as shown in output
     stdin: bool = False
+    hub: bool = False
 
 
 def is_card_name(name: str, extra: list[str]) -> bool:
@@ -33,6 +34,11 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
     for p in paths or ["."]:
         if p == "-":
             targets.append(Target(stdin_filename or "-", stdin=True))
+            continue
+        if p.startswith("hf://"):
+            from .pipeline import parse_hub_id
+            parse_hub_id(p)
+            targets.append(Target(p, hub=True))
             continue
         if os.path.isfile(p):
             if p not in seen:

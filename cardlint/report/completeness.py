@@ -1,31 +1,56 @@
-"""`cardlint report`: per-card section statuses and scores, and a summary over many cards."""
+"""`cardlint report`: per-card section statuses and scores, and a summary over many cards, streamed."""
 from __future__ import annotations
 
 import json
 from collections import Counter
 
 BUCKETS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
+STATUS_STYLE = {"filled": "green", "stub": "yellow", "placeholder": "yellow", "boilerplate": "yellow",
+                "empty": "red", "missing": "red"}
 
 
-def aggregate(results) -> dict:
-    scored = [r for r in results if r.score is not None]
-    dist = {f"{lo}-{min(hi, 100)}": sum(1 for r in scored if lo <= r.score < hi) for lo, hi in BUCKETS}
-    sections: dict[str, list[int]] = {}
-    for r in scored:
+class Aggregate:
+    """What the summary needs, kept as counters so that memory does not grow with the number of cards."""
+
+    def __init__(self) -> None:
+        self.cards = 0
+        self.scores: Counter = Counter()  # bucket -> cards
+        self.score_sum = 0.0
+        self.scored = 0
+        self.sections: dict[str, list[int]] = {}
+        self.rules: Counter = Counter()
+        self.profiles: Counter = Counter()
+        self.severities: Counter = Counter()
+
+    def add(self, r) -> None:
+        self.cards += 1
+        for f in r.findings:
+            self.rules[f"{f.code} {f.name}"] += 1
+            self.severities[f.severity] += 1
+        if r.score is None:
+            return
+        self.scored += 1
+        self.score_sum += r.score
+        self.profiles[r.profile] += 1
+        for lo, hi in BUCKETS:
+            if lo <= r.score < hi:
+                self.scores[f"{lo}-{min(hi, 100)}"] += 1
         for row in r.sections:
-            if row.kind != "section":
-                continue
-            filled, total = sections.setdefault(f"{r.profile}: {row.title}", [0, 0])
-            sections[f"{r.profile}: {row.title}"] = [filled + (row.status == "filled"), total + 1]
-    rules = Counter(f"{f.code} {f.name}" for r in results for f in r.findings)
-    return {
-        "cards": len(results),
-        "mean_score": round(sum(r.score for r in scored) / len(scored), 1) if scored else None,
-        "score_distribution": dist,
-        "section_fill_rates": {k: round(v[0] / v[1], 3) for k, v in sorted(sections.items())},
-        "top_findings": dict(rules.most_common(15)),
-        "profiles": dict(Counter(r.profile for r in scored)),
-    }
+            if row.kind == "section":
+                cell = self.sections.setdefault(f"{r.profile}: {row.title}", [0, 0])
+                cell[0] += row.status == "filled"
+                cell[1] += 1
+
+    def summary(self) -> dict:
+        return {
+            "cards": self.cards,
+            "mean_score": round(self.score_sum / self.scored, 1) if self.scored else None,
+            "score_distribution": {f"{lo}-{min(hi, 100)}": self.scores[f"{lo}-{min(hi, 100)}"] for lo, hi in BUCKETS},
+            "section_fill_rates": {k: round(v[0] / v[1], 3) for k, v in sorted(self.sections.items())},
+            "top_findings": dict(self.rules.most_common(15)),
+            "profiles": dict(self.profiles),
+            "findings": dict(self.severities),
+        }
 
 
 def card_dict(r, top: int | None = None) -> dict:
@@ -36,66 +61,63 @@ def card_dict(r, top: int | None = None) -> dict:
             "findings": findings if top is None else findings[:top]}
 
 
-def render_json(results) -> str:
-    doc = {"version": 1, "cards": [card_dict(r) for r in results], "summary": aggregate(results)}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def write_json(results, out) -> Aggregate:
+    agg = Aggregate()
+    out.write('{"version": 1, "cards": [')
+    for i, r in enumerate(results):
+        agg.add(r)
+        out.write(("," if i else "") + "\n" + json.dumps(card_dict(r), ensure_ascii=False))
+    out.write('\n], "summary": ' + json.dumps(agg.summary(), ensure_ascii=False) + "}\n")
+    return agg
 
 
-STATUS_STYLE = {"filled": "green", "stub": "yellow", "placeholder": "yellow", "boilerplate": "yellow",
-                "empty": "red", "missing": "red"}
-
-
-def render_text(results, color: bool = False, top: int = 5) -> str:
+def write_text(results, out, color: bool = False, top: int = 5) -> Aggregate:
     from rich.console import Console
     from rich.table import Table
-    console = Console(record=True, force_terminal=color, no_color=not color, width=110, highlight=False)
-    with console.capture() as cap:
-        for r in results:
-            how = "detected" if r.profile_detected else "configured or default"
-            if r.score is None:
-                console.print(f"[bold]{r.path}[/bold]: not scored")
-                for f in r.findings[:top]:
-                    console.print(f"  {f.line}:{f.column} {f.code} {f.name} {f.message}")
-                console.print()
-                continue
-            console.print(f"[bold]{r.path}[/bold]  profile [cyan]{r.profile}[/cyan] ({how})  "
-                          f"completeness [bold]{r.score:g}[/bold]/100")
-            table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-            table.add_column("section / field")
-            table.add_column("required")
-            table.add_column("status")
-            table.add_column("words", justify="right")
-            table.add_column("line", justify="right")
-            for row in r.sections:
-                style = STATUS_STYLE.get(row.status, "")
-                table.add_row(("" if row.kind == "section" else "  field: ") + row.title, "yes" if row.required else "",
-                              f"[{style}]{row.status}[/{style}]", str(row.words) if row.status != "missing" else "",
-                              str(row.line or ""))
-            console.print(table)
-            if r.findings:
-                console.print(f"  top findings ({len(r.findings)} in all):")
-                for f in r.findings[:top]:
-                    console.print(f"    {f.line}:{f.column} {f.code} {f.name} {f.message}", markup=False)
+    console = Console(file=out, force_terminal=color, no_color=not color, width=110, highlight=False)
+    agg = Aggregate()
+    for r in results:
+        agg.add(r)
+        how = "detected" if r.profile_detected else "configured or default"
+        if r.score is None:
+            console.print(f"[bold]{r.path}[/bold]: not scored", markup=True)
+            for f in r.findings[:top]:
+                console.print(f"  {f.line}:{f.column} {f.code} {f.name} {f.message}", markup=False)
             console.print()
-        if len(results) > 1:
-            agg = aggregate(results)
-            console.print(f"[bold]{agg['cards']} cards[/bold], mean completeness {agg['mean_score']}")
-            dist = Table(title="score distribution", box=None, show_header=True, header_style="bold")
-            dist.add_column("score")
-            dist.add_column("cards", justify="right")
-            for bucket, n in agg["score_distribution"].items():
-                dist.add_row(bucket, str(n))
-            console.print(dist)
-            fill = Table(title="section fill rates", box=None, show_header=True, header_style="bold")
-            fill.add_column("profile: section")
-            fill.add_column("filled", justify="right")
-            for name, rate in sorted(agg["section_fill_rates"].items(), key=lambda kv: kv[1]):
-                fill.add_row(name, f"{rate:.0%}")
-            console.print(fill)
-            freq = Table(title="most frequent findings", box=None, show_header=True, header_style="bold")
-            freq.add_column("rule")
-            freq.add_column("findings", justify="right")
-            for name, n in agg["top_findings"].items():
-                freq.add_row(name, str(n))
-            console.print(freq)
-    return cap.get()
+            continue
+        console.print(f"[bold]{_esc(r.path)}[/bold]  profile [cyan]{r.profile}[/cyan] ({how})  "
+                      f"completeness [bold]{r.score:g}[/bold]/100")
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for name, justify in (("section / field", "left"), ("required", "left"), ("status", "left"),
+                              ("words", "right"), ("line", "right")):
+            table.add_column(name, justify=justify)
+        for row in r.sections:
+            style = STATUS_STYLE.get(row.status, "")
+            table.add_row(("" if row.kind == "section" else "  field: ") + _esc(row.title), "yes" if row.required else "",
+                          f"[{style}]{row.status}[/{style}]", str(row.words) if row.status != "missing" else "",
+                          str(row.line or ""))
+        console.print(table)
+        if r.findings:
+            console.print(f"  top findings ({len(r.findings)} in all):")
+            for f in r.findings[:top]:
+                console.print(f"    {f.line}:{f.column} {f.code} {f.name} {f.message}", markup=False)
+        console.print()
+    if agg.cards > 1:
+        s = agg.summary()
+        console.print(f"[bold]{s['cards']} cards[/bold], mean completeness {s['mean_score']}")
+        for title, rows, head in (("score distribution", s["score_distribution"].items(), ("score", "cards")),
+                                  ("section fill rates", sorted(s["section_fill_rates"].items(), key=lambda kv: kv[1]),
+                                   ("profile: section", "filled")),
+                                  ("most frequent findings", s["top_findings"].items(), ("rule", "findings"))):
+            table = Table(title=title, box=None, show_header=True, header_style="bold")
+            table.add_column(head[0])
+            table.add_column(head[1], justify="right")
+            for k, v in rows:
+                table.add_row(_esc(str(k)), f"{v:.0%}" if title == "section fill rates" else str(v))
+            console.print(table)
+    return agg
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+    return escape(text)

@@ -1,0 +1,195 @@
+"""Many cards fast: jobs from files, stdin, dumps and Hub ids, linted on all cores, streamed in order.
+
+Memory stays flat: jobs are read lazily and sent to the workers in bounded windows, and each result
+carries findings and the score, never the parsed card."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from .config import ConfigFinder
+from .engine import FileResult, lint_bytes, lint_file, meta_finding
+from .files import UsageError
+
+WINDOW = 512  # jobs in flight at once
+SERIAL_BELOW = 24  # fewer cards than this: one process (starting workers costs more than it saves)
+ID_COLUMNS = ("id", "modelId", "model_id", "repo_id", "datasetId", "dataset_id", "name")
+TEXT_COLUMNS = ("card", "text", "readme", "content", "card_text", "card_data")
+
+
+@dataclass
+class Job:
+    path: str  # as reported
+    data: bytes | None = None  # the card itself (stdin, dumps); None: read `path` or fetch a hub id
+    config_path: str | None = None  # where to look for configuration
+    hub: bool = False
+
+
+class HubError(Exception):
+    """A Hub card could not be fetched: the message says why (offline, not found, no README)."""
+
+
+# -- dumps ----------------------------------------------------------------------------------------------
+def _pick_column(available, wanted: str | None, defaults, what: str, source: str) -> str:
+    if wanted:
+        if wanted not in available:
+            raise UsageError(f"{source}: no {what} column {wanted!r} (columns: {', '.join(map(str, available))})")
+        return wanted
+    for name in defaults:
+        if name in available:
+            return name
+    raise UsageError(f"{source}: cannot tell the {what} column among {', '.join(map(str, available))}; "
+                     f"name it with --{what}-column")
+
+
+def iter_dump(path: str, id_column: str | None = None, text_column: str | None = None) -> Iterator[Job]:
+    """Cards from JSON Lines or Parquet (an id column and a card-text column), read lazily."""
+    if not os.path.isfile(path):
+        raise UsageError(f"dump {path!r} does not exist")
+    if path.endswith((".parquet", ".pq")):
+        yield from _iter_parquet(path, id_column, text_column)
+        return
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        columns = None
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"{path}:{number}: not a JSON object: {exc.msg}") from None
+            if not isinstance(row, dict):
+                raise UsageError(f"{path}:{number}: not a JSON object")
+            if columns is None:
+                columns = (_pick_column(list(row), id_column, ID_COLUMNS, "id", path),
+                           _pick_column(list(row), text_column, TEXT_COLUMNS, "text", path))
+            card_id, text = row.get(columns[0]), row.get(columns[1])
+            yield Job(path=str(card_id if card_id is not None else f"{path}:{number}"),
+                      data=(text if isinstance(text, str) else "").encode("utf-8"))
+
+
+def _iter_parquet(path: str, id_column, text_column) -> Iterator[Job]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError("reading Parquet needs pyarrow: pip install 'cardlint[parquet]'") from None
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:
+        raise UsageError(f"{path}: not a Parquet file: {exc}") from None
+    names = pf.schema_arrow.names
+    id_col = _pick_column(names, id_column, ID_COLUMNS, "id", path)
+    text_col = _pick_column(names, text_column, TEXT_COLUMNS, "text", path)
+    for batch in pf.iter_batches(batch_size=256, columns=[id_col, text_col]):
+        for card_id, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+            yield Job(path=str(card_id), data=(text or "").encode("utf-8"))
+
+
+# -- the Hub ---------------------------------------------------------------------------------------------
+def parse_hub_id(target: str) -> tuple[str, str, str | None]:
+    """hf://owner/name[@rev] or hf://datasets/owner/name[@rev] -> (repo_type, repo_id, revision)."""
+    rest = target[len("hf://"):]
+    repo_type = "model"
+    for prefix, kind in (("datasets/", "dataset"), ("models/", "model"), ("spaces/", "space")):
+        if rest.startswith(prefix):
+            repo_type, rest = kind, rest[len(prefix):]
+            break
+    revision = None
+    if "@" in rest:
+        rest, revision = rest.rsplit("@", 1)
+    if not rest or rest.count("/") > 1 or rest.startswith("/") or rest.endswith("/") or not revision and "@" in target:
+        raise UsageError(f"{target!r} is not a Hub id (hf://owner/name, hf://datasets/owner/name, @revision)")
+    return repo_type, rest, revision
+
+
+def fetch_hub_card(target: str) -> bytes:
+    repo_type, repo_id, revision = parse_hub_id(target)
+    try:
+        import huggingface_hub
+        from huggingface_hub import errors
+    except ImportError:
+        raise HubError("hf:// needs huggingface_hub: pip install 'cardlint[hub]'") from None
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    try:
+        path = huggingface_hub.hf_hub_download(repo_id, "README.md", repo_type=repo_type, revision=revision)
+    except errors.LocalEntryNotFoundError:  # before EntryNotFoundError, its base class
+        raise HubError(f"{target}: offline (HF_HUB_OFFLINE is set or {endpoint} cannot be reached) and the card "
+                       "is not in the local cache") from None
+    except errors.GatedRepoError:
+        raise HubError(f"{target}: a gated repository; accept its terms on the Hub and set HF_TOKEN") from None
+    except errors.RepositoryNotFoundError:
+        raise HubError(f"{target}: no such {repo_type} repository on {endpoint} (or it is private: set HF_TOKEN)") from None
+    except errors.RevisionNotFoundError:
+        raise HubError(f"{target}: no revision {revision!r} in {repo_id}") from None
+    except errors.EntryNotFoundError:
+        raise HubError(f"{target}: the repository has no README.md") from None
+    except errors.HfHubHTTPError as exc:
+        raise HubError(f"{target}: {endpoint} answered {str(exc).splitlines()[0]}") from None
+    except OSError as exc:
+        raise HubError(f"{target}: cannot reach {endpoint}: {exc}") from None
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+# -- running ---------------------------------------------------------------------------------------------
+_STATE: dict = {}
+
+
+def _lint_job(job: Job) -> FileResult:
+    finder: ConfigFinder = _STATE["finder"]
+    registry = _STATE["registry"]
+    config = finder.for_path(job.config_path or job.path)
+    with_score = _STATE["with_score"]
+    if job.hub:
+        try:
+            data = fetch_hub_card(job.path)
+        except HubError as exc:
+            result = FileResult(path=job.path, findings=[meta_finding(registry, config, "unreadable-file", job.path,
+                                                                      str(exc))])
+            result.fetch_error = str(exc)
+            return result
+        result = lint_bytes(data, job.path, config, registry, with_score=with_score)
+    elif job.data is not None:
+        result = lint_bytes(job.data, job.path, config, registry, with_score=with_score)
+    else:
+        result = lint_file(job.path, config, registry, with_score=with_score)
+    result.min_score = config.min_score
+    return result
+
+
+def _init_worker(state: dict) -> None:
+    _STATE.update(state)
+
+
+def run(jobs: Iterable[Job], finder: ConfigFinder, registry, *, processes: int | None = None,
+        with_score: bool = True, dask: str | None = None) -> Iterator[FileResult]:
+    """Lint every job; results come back in the order of the jobs."""
+    state = {"finder": finder, "registry": registry, "with_score": with_score}
+    _STATE.update(state)
+    if dask:
+        from .distributed import run_dask
+        yield from run_dask(jobs, state, dask)
+        return
+    jobs = iter(jobs)
+    head: list[Job] = []
+    for job in jobs:
+        head.append(job)
+        if len(head) >= SERIAL_BELOW:
+            break
+    n = processes if processes is not None else (os.cpu_count() or 1)
+    if n <= 1 or len(head) < SERIAL_BELOW:
+        for job in head:
+            yield _lint_job(job)
+        for job in jobs:
+            yield _lint_job(job)
+        return
+    import multiprocessing as mp
+    ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(n, initializer=_init_worker, initargs=(state,)) as pool:
+        window = head
+        while window:
+            yield from pool.imap(_lint_job, window, chunksize=max(1, min(32, len(window) // (4 * n))))
+            window = [job for _, job in zip(range(WINDOW), jobs)]

@@ -1,0 +1,113 @@
+"""`cardlint report --format html`: one self-contained page (inline CSS, SVG and script; no network).
+
+Every piece of card text goes through html.escape: a heading `<script>` shows as text."""
+from __future__ import annotations
+
+import html
+import json
+
+from .completeness import Aggregate
+
+CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1f24;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.muted{color:#57606a}.charts{display:flex;flex-wrap:wrap;gap:28px}
+.chart{border:1px solid #d0d7de;border-radius:6px;padding:12px}
+table.cards{border-collapse:collapse;width:100%}table.cards th,table.cards td{border-bottom:1px solid #d8dee4;
+padding:4px 8px;text-align:left}table.cards th{cursor:pointer;background:#f6f8fa;user-select:none}
+table.cards th.num,table.cards td.num{text-align:right}
+.error{color:#cf222e}.warning{color:#9a6700}.info{color:#0969da}
+details{margin:6px 0}summary{cursor:pointer}code{font-size:12px}
+"""
+
+SCRIPT = """
+(function(){
+  var table=document.getElementById('cards');
+  function sortBy(col,desc){
+    var body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+    var num=table.tHead.rows[0].cells[col].classList.contains('num');
+    rows.sort(function(a,b){
+      var x=a.cells[col].getAttribute('data-v'),y=b.cells[col].getAttribute('data-v');
+      var c=num?(parseFloat(x)-parseFloat(y)):x.localeCompare(y);
+      return desc?-c:c;});
+    rows.forEach(function(r){body.appendChild(r);});
+    table.setAttribute('data-sorted',col+(desc?':desc':':asc'));
+  }
+  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
+    th.addEventListener('click',function(){
+      var cur=table.getAttribute('data-sorted')||'';sortBy(i,cur===i+':asc');});});
+  var m=/sort=(\\d+)(?::(desc|asc))?/.exec(location.hash);
+  if(m){sortBy(parseInt(m[1],10),m[2]==='desc');}
+  document.body.setAttribute('data-ready','1');
+})();
+"""
+
+
+def _bars(items: list[tuple[str, float]], *, width: int = 420, unit: str = "", max_value: float | None = None,
+          label_width: int = 190, title: str = "") -> str:
+    """A horizontal bar chart as inline SVG."""
+    row = 20
+    top = max_value if max_value is not None else max([v for _, v in items] or [1]) or 1
+    height = row * len(items) + 10
+    parts = [f'<svg class="bars" role="img" aria-label="{html.escape(title)}" width="{width + label_width + 60}" '
+             f'height="{height}" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(items):
+        y = 5 + i * row
+        w = int(width * value / top) if top else 0
+        short = label if len(label) <= 30 else label[:29] + "\u2026"
+        parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" font-size="12">{html.escape(short)}'
+                     f'<title>{html.escape(label)}</title></text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{max(w, 1)}" height="{row - 6}" fill="#2f81f7"/>')
+        text = f"{value:.0%}" if unit == "%" else f"{value:g}"
+        parts.append(f'<text x="{label_width + max(w, 1) + 4}" y="{y + 14}" font-size="12">{text}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def write(results, out) -> Aggregate:
+    agg = Aggregate()
+    cards = []
+    for r in results:
+        agg.add(r)
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in r.findings:
+            counts[f.severity] += 1
+        cards.append((r.path, r.profile or "", r.score, counts,
+                      [(f.severity, f.line, f.column, f.code, f.name, f.message) for f in r.findings]))
+    s = agg.summary()
+    e = html.escape
+    out.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+              "<meta name=\"viewport\" content=\"width=device-width\"><title>cardlint report</title>"
+              f"<style>{CSS}</style></head><body>\n")
+    sev = s["findings"]
+    out.write(f"<h1>cardlint report</h1><p class=\"muted\">{s['cards']} cards, mean completeness "
+              f"{'' if s['mean_score'] is None else s['mean_score']}; {sev.get('error', 0)} errors, "
+              f"{sev.get('warning', 0)} warnings, {sev.get('info', 0)} info</p>\n")
+    fills = sorted(s["section_fill_rates"].items(), key=lambda kv: kv[1])[:40]
+    out.write('<div class="charts">'
+              f'<div class="chart" id="chart-scores"><h2>Score distribution</h2>'
+              f'{_bars([(k, v) for k, v in s["score_distribution"].items()], title="score distribution")}</div>'
+              f'<div class="chart" id="chart-rules"><h2>Most frequent findings</h2>'
+              f'{_bars(list(s["top_findings"].items()), title="findings by rule")}</div>'
+              f'<div class="chart" id="chart-sections"><h2>Section fill rates</h2>'
+              f'{_bars(fills, unit="%", max_value=1, title="section fill rates", label_width=300)}</div></div>\n')
+    out.write('<h2>Cards</h2><table class="cards" id="cards"><thead><tr><th>card</th><th>profile</th>'
+              '<th class="num">score</th><th class="num">errors</th><th class="num">warnings</th>'
+              '<th class="num">info</th></tr></thead><tbody>\n')
+    for i, (path, profile, score, counts, _) in enumerate(cards):
+        score_v = -1 if score is None else score
+        out.write(f'<tr><td data-v="{e(path)}"><a href="#card-{i}">{e(path)}</a></td>'
+                  f'<td data-v="{e(profile)}">{e(profile)}</td>'
+                  f'<td class="num" data-v="{score_v}">{"" if score is None else f"{score:g}"}</td>'
+                  + "".join(f'<td class="num" data-v="{counts[k]}">{counts[k]}</td>' for k in ("error", "warning", "info"))
+                  + "</tr>\n")
+    out.write("</tbody></table>\n<h2>Findings by card</h2>\n")
+    for i, (path, _, score, counts, findings) in enumerate(cards):
+        out.write(f'<details id="card-{i}"><summary><code>{e(path)}</code>: {len(findings)} findings</summary><ul>')
+        for severity, line, column, code, name, message in findings:
+            out.write(f'<li><span class="{severity}">{severity}</span> {line}:{column} <b>{e(code)}</b> '
+                      f'{e(name)}: {e(message)}</li>')
+        out.write("</ul></details>\n")
+    out.write(f'<script type="application/json" id="summary">{e(json.dumps(s))}</script>')
+    out.write(f"<script>{SCRIPT}</script></body></html>\n")
+    return agg
