@@ -4,7 +4,6 @@ Memory stays flat: jobs are read lazily and sent to the workers in bounded windo
 carries findings and the score, never the parsed card."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ def iter_dump(path: str, id_column: str | None = None, text_column: str | None =
     if path.endswith((".parquet", ".pq")):
         yield from _iter_parquet(path, id_column, text_column)
         return
+    import json
     with open(path, encoding="utf-8", errors="replace") as fh:
         columns = None
         for number, line in enumerate(fh, 1):

@@ -1,7 +1,6 @@
 """How a rule is declared (metadata + one check function) and what it yields."""
 from __future__ import annotations
 
-import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -89,6 +88,14 @@ class Rule:
             raise ValueError(f"rule {self.code}: severity must be one of {', '.join(SEVERITIES)}")
 
 
+def cleandoc(doc: str) -> str:
+    """inspect.cleandoc without importing inspect (start-up time): drop the common indentation."""
+    lines = doc.expandtabs().strip("\n").splitlines()
+    rest = [l for l in lines[1:] if l.strip()]
+    indent = min((len(l) - len(l.lstrip()) for l in rest), default=0)
+    return "\n".join([lines[0].strip()] + [l[indent:].rstrip() for l in lines[1:]]).strip() if lines else ""
+
+
 def rule(code: str, name: str, summary: str, *, severity: str = "warning", tags: Iterable[str] = (),
          fixable: bool = False, aliases: Iterable[str] = ()):
     """Declare a rule: the decorated function takes (card, ctx) and yields Problems. Its docstring
@@ -96,6 +103,6 @@ def rule(code: str, name: str, summary: str, *, severity: str = "warning", tags:
 
     def wrap(fn):
         return Rule(code=code, name=name, summary=summary, check=fn, severity=severity, tags=tuple(tags),
-                    fixable=fixable, aliases=tuple(aliases), doc=inspect.cleandoc(fn.__doc__ or summary))
+                    fixable=fixable, aliases=tuple(aliases), doc=cleandoc(fn.__doc__ or summary))
 
     return wrap

@@ -49,3 +49,27 @@ def test_fixture(rule, card):
     assert got == want, "\n".join(
         [f"missing  line {l}" for _, l in sorted(want - got)] +
         [f"unexpected line {f.line}: {f.message}" for f in result.findings if f.name == rule and (rule, f.line) not in want])
+
+
+def test_quick_schema_check_agrees_with_jsonschema():
+    """The start-up shortcut must never call valid what jsonschema rejects (and vice versa)."""
+    import jsonschema
+    from hypothesis import given, settings, strategies as st
+
+    from cardlint.checks.metadata import quick_valid
+    from cardlint.packs import schema
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5),
+                        st.sampled_from(["mit", "", "text-classification", "10K<n<100K", "found", "x"]))
+    values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                           st.dictionaries(st.sampled_from(["config_name", "data_files", "split", "path", "parameters", "emissions", "a"]), inner, max_size=3)),
+                          max_leaves=8)
+    for name in ("model-card", "dataset-card"):
+        keys = list(schema(name)["properties"])
+        validator = jsonschema.Draft202012Validator(schema(name))
+
+        @settings(max_examples=300, deadline=None)
+        @given(st.dictionaries(st.sampled_from(keys), values, max_size=4))
+        def agree(data):
+            assert quick_valid(data, schema(name), schema(name)) == validator.is_valid(data), data
+        agree()
