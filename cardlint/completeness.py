@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .packs import Expected, PackError, Profile, norm_heading, parse_profile, profiles
+from .packs import PackError, Profile, norm_heading, parse_profile, profiles
 
 STATUSES = ("filled", "stub", "placeholder", "boilerplate", "empty", "missing")
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")

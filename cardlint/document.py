@@ -406,11 +406,9 @@ class Card:
             return None
         starts = self.raw_line_starts
         start_line = bisect.bisect_right(starts, m.end(1)) or 1  # the line holding the opening fence
-        body_start = m.start(2)
         close_at = m.end(2)
         end_line = bisect.bisect_right(starts, close_at) + 1  # the closing fence is on the next line
         body = "\n".join(self.lines[start_line:end_line - 1]) if end_line - 1 > start_line else ""
-        del body_start
         fm = FrontMatter(start_line=start_line, end_line=end_line, text=body)
         _load_yaml(fm)
         return fm

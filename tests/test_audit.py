@@ -9,7 +9,7 @@ import tempfile
 
 import pytest
 
-from conftest import ROOT, run_cli, shared_path
+from conftest import run_cli, shared_path
 
 CARD = "---\nlicense: Apache-2.0\n---\n\n# Model {i}\n\n## Uses\n\n[More Information Needed]\n"
 

@@ -6,30 +6,9 @@ import textwrap
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import CLEAN_CARD, ROOT, run_cli
 
-CLEAN = textwrap.dedent("""\
-    ---
-    license: mit
-    metrics: [accuracy]
-    ---
-
-    # Model Card for Tiny
-
-    A tiny sentiment model.
-
-    ## Intended Use
-
-    Short English reviews.
-
-    ## Limitations
-
-    Fails on sarcasm.
-
-    ## Evaluation
-
-    Accuracy 0.9 on a held-out set.
-    """)
+CLEAN = CLEAN_CARD
 WARNING_ONLY = CLEAN.replace("Fails on sarcasm.", "[More Information Needed]")
 ERROR = CLEAN.replace("license: mit", "license: Apache-2.0")
 

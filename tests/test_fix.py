@@ -14,7 +14,7 @@ from cardlint.document import load_card
 from cardlint.fixer import fix_text_outcome
 from cardlint.registry import load
 
-from conftest import FIXTURES, run_cli, shared_path
+from conftest import changed_lines, run_cli, safe_fix_lines, shared_path
 from test_fixtures import cases
 
 
@@ -150,7 +150,6 @@ def test_stdin_to_stdout():
 @pytest.mark.parametrize("rule,card", list(cases()))
 def test_fixtures_fix_to_a_fixed_point(rule, card):
     """As markdownlint does: after fixing, nothing fixable remains, and fixing again changes nothing."""
-    from cardlint.document import Unreadable
     try:
         text = card.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -161,16 +160,6 @@ def test_fixtures_fix_to_a_fixed_point(rule, card):
         outcome = fix_text_outcome(once, "README.md", Config(), load(), unsafe=unsafe)
         left = [f for f in outcome.result.findings if f.fix and (f.fix.safe or unsafe)]
         assert not left, [(f.name, f.line) for f in left]
-
-
-def _changed_lines(before: str, after: str) -> set[int]:
-    import difflib
-    a, b = before.splitlines(), after.splitlines()
-    out = set()
-    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            out.update(range(i1 + 1, max(i2, i1 + 1) + 1))
-    return out
 
 
 def test_corpus_fix_is_idempotent_and_only_touches_targeted_lines():
@@ -188,11 +177,6 @@ def test_corpus_fix_is_idempotent_and_only_touches_targeted_lines():
         card = load_card(text, path.name)
         if card.line_map:
             continue  # a mangled card is rewritten whole by design
-        from cardlint.engine import lint_card
-        targeted = set()
-        for f in lint_card(card, Config(), registry, with_score=False).findings:
-            if f.fix and f.fix.safe:
-                for e in f.fix.edits:
-                    targeted.update(range(e.line, e.end_line + 1))
-        changed = _changed_lines(text, first.text)
+        targeted = safe_fix_lines(card)
+        changed = changed_lines(text, first.text)
         assert changed <= targeted | {len(text.splitlines()) + 1}, (path.name, sorted(changed - targeted)[:5])

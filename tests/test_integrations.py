@@ -7,37 +7,14 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 import yaml
 
 import cardlint
-from conftest import ROOT, run_cli, shared_path
+from conftest import CLEAN_CARD, ROOT, run_cli, shared_path
 
-GOOD = textwrap.dedent("""\
-    ---
-    license: mit
-    metrics: [accuracy]
-    ---
-
-    # Model Card for Tiny
-
-    A tiny sentiment model.
-
-    ## Intended Use
-
-    Short English reviews.
-
-    ## Limitations
-
-    Fails on sarcasm.
-
-    ## Evaluation
-
-    Accuracy 0.9 on a held-out set.
-    """)
+GOOD = CLEAN_CARD
 BAD = GOOD.replace("license: mit", "license: Apache-2.0").replace("## Limitations", "## Limitations [optional]")
 
 

@@ -2,15 +2,15 @@
 and leaves every line no fix targeted unchanged."""
 from __future__ import annotations
 
-import difflib
-
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cardlint.config import Config
-from cardlint.engine import lint_bytes, lint_card
+from cardlint.engine import lint_bytes
 from cardlint.document import Unreadable, load_card
 from cardlint.fixer import fix_text_outcome
 from cardlint.registry import load
+
+from conftest import changed_lines, safe_fix_lines
 
 REGISTRY = load()
 
@@ -65,15 +65,6 @@ def test_arbitrary_bytes_never_raise(data):
     assert not [f for f in result.findings if f.name == "internal-error"]
 
 
-def _changed(before: str, after: str) -> set[int]:
-    a, b = before.splitlines(), after.splitlines()
-    out = set()
-    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            out.update(range(i1 + 1, max(i2, i1 + 1) + 1))
-    return out
-
-
 @SETTINGS
 @given(CARD)
 def test_fix_is_idempotent_and_keeps_untargeted_lines(text):
@@ -86,10 +77,5 @@ def test_fix_is_idempotent_and_keeps_untargeted_lines(text):
     assert second.text == first.text
     if card.line_map:
         return
-    targeted = set()
-    for f in lint_card(card, Config(), REGISTRY, with_score=False).findings:
-        if f.fix and f.fix.safe:
-            for e in f.fix.edits:
-                targeted.update(range(e.line, e.end_line + 1))
-    extra = _changed(card.raw, first.text) - targeted - {len(card.raw.splitlines()) + 1}
+    extra = changed_lines(card.raw, first.text) - safe_fix_lines(card) - {len(card.raw.splitlines()) + 1}
     assert not extra, sorted(extra)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..packs import norm_heading, profiles
+from ..packs import profiles
 from ..rule import Edit, Fix, Problem, rule
 from ..document import MAX_SCAN, slugify
 
