@@ -12,12 +12,12 @@ TAGS = ("content",)
 
 # Every pattern here is bounded ({0,n}) so that a hostile line cannot make it backtrack for long.
 TEMPLATE = re.compile(
-    r"\{\{[^\n]{0,500}?\}\}|\{%[^\n]{0,500}?%\}|<<[^<>\n]{1,200}>>"
+    r"\{\{[^\n]{0,500}?\}\}|\{%[^\n]{0,500}?%\}|<< ?[A-Za-z_][^<>\n]{0,200}>>"
     r"|(?<![\w\\$^_={}])\{(?=[A-Za-z_]{0,60}[_\d])[A-Za-z_][A-Za-z0-9_]{0,60}\}(?!\})")
 STUB = re.compile(
     r"\[\s{0,5}(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)[^\]\n]{0,200}\]"
     r"|\b(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)\b", re.I)
-_BRACKET = re.compile(r"(?<![\\!\]\w])\[([^\[\]\n]{1,160})\](?![(\[:\uff08])")
+_BRACKET = re.compile(r"(?<![\\!\]\w\[])\[([^\[\]\n]{1,160})\](?![(\[:\uff08\]])")
 _ANGLE = re.compile(r"<(>|[A-Za-z][\w-]{0,60}(?: [A-Za-z][\w-]{0,30}){0,5}>)")
 _ANGLE_WORDS = {"name", "model", "your", "path", "filepath", "url", "repo", "user", "username", "org", "organization",
                 "dataset", "author", "email", "date", "year", "title", "version", "link", "here", "insert", "value",
@@ -76,6 +76,8 @@ def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = Fal
         return False
     if re.search(r"['\"]|\w\(\)", text):  # quoted items or calls: a Python value shown as text
         return False
+    if re.match(r"(?:https?://|www\.)\S+$", text):  # a bare URL in brackets is a link written by hand
+        return False
     if emphasized or re.search(r"\b(?:etc|e\.g|i\.e)\.|\w/\w", text):  # *[...]*: a template's instruction
         return True
     if _PLACEHOLDER_WORDS.search(text):
@@ -118,8 +120,10 @@ def scan(card) -> tuple[Scan, list[str]]:
         if "[" in line:
             if labels is None:
                 labels = _reference_labels(card)
+            raw = card.lines[idx]
             found += [(m.start(), m.end(), m.group(0)) for m in _BRACKET.finditer(line)
-                      if _is_bracket_placeholder(m.group(1), labels, _emphasized(line, m.start(), m.end()))]
+                      if raw[m.start():m.end()] == m.group(0)  # nothing hidden inside (HTML, code)
+                      and _is_bracket_placeholder(m.group(1), labels, _emphasized(line, m.start(), m.end()))]
         if "X" in line or "x" in line:
             found += [(m.start(), m.end(), m.group(0)) for m in _FAKE_NUMBER.finditer(line)]
         if "T" in line or "F" in line:

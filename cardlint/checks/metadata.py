@@ -137,8 +137,9 @@ def invalid_front_matter(card, ctx):
         return
     for p in fm.problems:
         message = p.message
-        if p.kind == "not-mapping" and fm.text.lstrip().startswith("#"):
-            message += " (a '---' line at the top starts a metadata block: is it meant as a horizontal rule?)"
+        if p.kind == "not-mapping":
+            message += ("; write `key: value` lines (if the '---' at the top is meant as a horizontal rule, start "
+                        "the card with its title instead)")
         yield Problem(p.line, p.column, message)
 
 
@@ -637,6 +638,8 @@ def invalid_metadata(card, ctx):
         seen.add(path)
         line, col = fm.where(path)
         message = f"{_path(path)} {_describe(error)}"
+        if isinstance(error.instance, bool):
+            message += "; YAML reads an unquoted yes/no/on/off/true/false as a boolean: quote it"
         fix = None
         if isinstance(error.instance, str) and error.instance and ("array" in str(error.schema.get("type", "")) or
                                                                    any(s.get("type") == "array" for s in error.schema.get("anyOf", []))):
