@@ -100,6 +100,8 @@ _ALIGNED = re.compile(r"\S(?: {2,}|\t+)\S")
 
 def _tabular(line: str) -> bool:
     line = line[:MAX_SCAN]
+    if line.strip().startswith("|") and line.strip().endswith("|"):
+        return False  # a table that does not render is malformed-table's to report
     m = _KV.match(line)
     if m and len(m.group(1).split()) <= 6 and not m.group(1).strip().lower().startswith(("http", "note", "see")):
         return True
