@@ -131,3 +131,38 @@ def test_dask_cluster_gives_the_single_process_result(tmp_path):
     assert json.loads(report.stdout)["summary"]["cards"] == 150
     unreachable = run_cli("check", "--dask", "tcp://127.0.0.1:9", str(tmp_path / "cards"))
     assert unreachable.returncode == 2 and b"Traceback" not in unreachable.stderr
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    """A real pseudo-terminal: the bar shows for a long text run, never for JSON or a pipe."""
+    import pty
+    import select
+    import sys
+    make_cards(tmp_path / "cards", 1500)  # several seconds of linting: longer than the bar's one-second wait
+
+    def run_on_tty(*args):
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "cardlint", *args], stdout=slave, stderr=slave, cwd=tmp_path,
+                                env=dict(os.environ, COLUMNS="100", TERM="xterm"))
+        os.close(slave)
+        out = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        proc.wait(timeout=120)
+        os.close(master)
+        return out.decode("utf-8", "replace")
+
+    shown = run_on_tty("check", "--jobs", "1", "cards")
+    assert "linting cards" in shown and "1500 files checked" in shown
+    assert "linting cards" not in run_on_tty("check", "--jobs", "1", "--format", "json", "cards")
+    piped = run_cli("check", "--jobs", "1", str(tmp_path / "cards"))
+    assert b"linting cards" not in piped.stdout + piped.stderr
