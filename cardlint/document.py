@@ -423,8 +423,6 @@ class Card:
                 if any(re.match(r"^(license|language|tags|library_name|pipeline_tag|datasets|base_model)\s*:", l) for l in following) \
                         and "---" in [l.rstrip() for l in following]:
                     return i + 1
-            if self.bom and i == 0 and line.strip() != "---":
-                break
         return None
 
     @property

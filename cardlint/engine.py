@@ -92,15 +92,18 @@ def _stamp(rule: Rule, problem: Problem, card: Card, config: Config) -> Finding:
     nlines = len(card.lines)
     line = min(max(1, int(problem.line)), nlines)
     column = max(1, int(problem.column))
-    end_line = problem.end_line or line
-    end_line = min(max(line, end_line), nlines)
-    end_column = problem.end_column or (len(card.lines[end_line - 1]) + 1 if end_line != line or problem.end_line else column)
+    end_line = min(max(line, problem.end_line or line), nlines)
+    if problem.end_column:
+        end_column = problem.end_column
+    elif end_line != line:
+        end_column = len(card.lines[end_line - 1]) + 1  # a multi-line span ends where its last line ends
+    else:
+        end_column = column
     if end_line == line:
         end_column = max(end_column, column)
     return Finding(path=card.path, code=rule.code, name=rule.name, severity=config.severity_of(rule),
                    message=problem.message, line=line, column=column, end_line=end_line, end_column=end_column,
-                   fix=problem.fix if rule.fixable or problem.fix else None,
-                   line_text=card.lines[line - 1].strip() if line - 1 < nlines else "")
+                   fix=problem.fix, line_text=card.lines[line - 1].strip())
 
 
 def meta_finding(registry: Registry, config: Config, name: str, path: str, message: str,

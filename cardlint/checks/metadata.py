@@ -68,7 +68,8 @@ def _value_fix(fm, path, replacement: str, description: str) -> Fix | None:
 
 
 # -- the block itself --------------------------------------------------------------------------------
-@rule("CL101", "missing-front-matter", "The Hub finds no metadata block at the top of the card.", tags=TAGS)
+@rule("CL101", "missing-front-matter", "The Hub finds no metadata block at the top of the card.", tags=TAGS,
+      fixable=True)
 def missing_front_matter(card, ctx):
     """The Hub reads metadata only from a YAML block that opens with `---` on the first non-blank
     line. Without it the card has no license, no metrics, no tags and no widget on the Hub, and it
