@@ -187,7 +187,7 @@ def lint_targets(args, registry, *, with_score: bool = True):
 def _progress(results, args):
     """A progress bar on a terminal, for text output only, after the first second."""
     fmt = getattr(args, "format", None) or "text"
-    if fmt not in ("text",) or args.output or not sys.stderr.isatty() or getattr(args, "quiet", False):
+    if fmt != "text" or args.output or not sys.stderr.isatty() or getattr(args, "quiet", False):
         yield from results
         return
     import time
@@ -196,8 +196,9 @@ def _progress(results, args):
         for r in results:
             done += 1
             if bar is None and time.monotonic() - start > 1.0:
+                from rich.console import Console
                 from rich.progress import Progress
-                bar = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+                bar = Progress(transient=True, console=Console(stderr=True))
                 bar.start()
                 task = bar.add_task("linting cards", total=None)
             if bar is not None:
