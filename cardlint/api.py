@@ -38,6 +38,6 @@ def lint_paths(paths, config: Config | None = None, *, select=None, ignore=None)
 
 def fix_text(text, path: str = "README.md", config: Config | None = None, *, unsafe: bool = False,
              select=None, ignore=None):
-    from .fixer import fix_card_text
-    fixed, result = fix_card_text(text, path, _config(config, select, ignore), load(), unsafe=unsafe)
-    return fixed, result.findings
+    from .fixer import fix_text_outcome
+    outcome = fix_text_outcome(text, path, _config(config, select, ignore), load(), unsafe=unsafe)
+    return outcome.text, outcome.result.findings

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .packs import PackError, Profile, norm_heading, parse_profile, profiles
 
-STATUSES = ("filled", "stub", "placeholder", "boilerplate", "empty", "missing")
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
 _LABEL = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
 _PLAIN_LABEL = re.compile(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
@@ -20,7 +19,7 @@ class Row:
     kind: str  # section or field
     title: str
     required: bool
-    status: str
+    status: str  # filled, stub, placeholder, boilerplate, empty or missing
     words: int = 0
     line: int | None = None
 

@@ -81,11 +81,6 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
     return result, None
 
 
-def fix_card_text(text: str, path: str, config: Config, registry: Registry, *, unsafe: bool = False) -> tuple[str, FileResult]:
-    outcome = fix_text_outcome(text, path, config, registry, unsafe=unsafe)
-    return outcome.text, outcome.result
-
-
 def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *, unsafe: bool = False) -> FixOutcome:
     current = text
     outcome = FixOutcome(text=text, changed=False)
@@ -195,7 +190,7 @@ def run_fix(args, registry: Registry) -> int:
     for w in warnings:
         print(f"cardlint: warning: {w}", file=sys.stderr)
     unsafe = bool(getattr(args, "unsafe_fixes", False))
-    results, patches, fixed_files, failed = [], [], 0, False
+    results, patches, failed = [], [], False
     applied: Counter = Counter()
     root = os.getcwd()
     for t in targets:
@@ -229,7 +224,6 @@ def run_fix(args, registry: Registry) -> int:
         results.append(result)
         if outcome is not None:
             applied.update(outcome.applied)
-            fixed_files += outcome.changed
             for r in outcome.refused:
                 print(f"cardlint: {t.path}: {r}", file=sys.stderr)
         if patch:

@@ -64,14 +64,9 @@ def norm_heading(text: str) -> str:
 
 @dataclass
 class Expected:
-    id: str
     title: str
     required: bool
     names: tuple[str, ...]  # normalized heading texts or labels that match
-
-    @property
-    def weight(self) -> int:
-        return 3 if self.required else 1
 
 
 @dataclass
@@ -100,8 +95,7 @@ def _expected(raw, where: str) -> Expected:
         raise PackError(f"{where}: aliases of {title!r} must be a list")
     # "@title" stands for the text under the card's title (its first H1), before any subsection
     names = tuple(dict.fromkeys(t if t == "@title" else norm_heading(t) for t in [title, *map(str, aliases)]))
-    return Expected(id=str(raw.get("id") or names[0].replace(" ", "-")), title=title,
-                    required=bool(raw.get("required", False)), names=names)
+    return Expected(title=title, required=bool(raw.get("required", False)), names=names)
 
 
 def parse_profile(data: dict, origin: str) -> Profile:

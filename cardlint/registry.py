@@ -105,22 +105,21 @@ def _load_entry_point(value: str):
 _CACHE: Registry | None = None
 
 
-def load(plugins: bool = True) -> Registry:
+def load() -> Registry:
     global _CACHE
-    if _CACHE is not None and plugins:
+    if _CACHE is not None:
         return _CACHE
     reg = Registry()
     for name in BUILTIN_MODULES:
         for r in sorted(rules_of(importlib.import_module(name)), key=lambda r: r.code):
             reg.add(r, "cardlint")
-    if plugins:
-        for name, value in entry_points(ENTRY_POINT_GROUP):
-            try:
-                found = rules_of(_load_entry_point(value))
-            except Exception as exc:  # a broken plugin is reported and skipped; the built-ins still run
-                reg.errors.append(f"plugin {name!r} ({value}) failed to load: {type(exc).__name__}: {exc}")
-                continue
-            for r in found:
-                reg.add(r, f"plugin {name}")
-        _CACHE = reg
+    for name, value in entry_points(ENTRY_POINT_GROUP):
+        try:
+            found = rules_of(_load_entry_point(value))
+        except Exception as exc:  # a broken plugin is reported and skipped; the built-ins still run
+            reg.errors.append(f"plugin {name!r} ({value}) failed to load: {type(exc).__name__}: {exc}")
+            continue
+        for r in found:
+            reg.add(r, f"plugin {name}")
+    _CACHE = reg
     return reg

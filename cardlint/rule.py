@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 SEVERITIES = ("error", "warning", "info")
@@ -77,7 +77,6 @@ class Rule:
     aliases: tuple[str, ...] = ()
     doc: str = ""
     origin: str = "cardlint"
-    options: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not _CODE.match(self.code):

@@ -47,11 +47,6 @@ class Scan:
     placeholders: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
 
 
-def visible_lines(card) -> list[str]:
-    """The rendered view with unrendered template expressions blanked as well."""
-    return scan(card)[1]
-
-
 def _reference_labels(card) -> set[str]:
     labels = set()
     for line in card.lines:

@@ -302,7 +302,7 @@ def local_path_as_hub_id(card, ctx):
                               f"it at push time: use an id like \"owner/name\" or remove the entry")
 
 
-def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, case_sensitive: bool = True, notes=None):
+def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None):
     value = fm.data.get(key)
     if value is None:
         return

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FORMATS = ("text", "json", "github", "sarif")
-
-
 @dataclass
 class Summary:
     files: int = 0
