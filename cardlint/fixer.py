@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .document import Card, Unreadable, decode, load_card
-from .engine import FileResult, lint_bytes, lint_card
+from .engine import FileResult, lint_bytes, lint_card, lint_file
 from .registry import Registry
 from .rule import Edit, Finding
 
@@ -64,8 +64,9 @@ def _errors(result: FileResult) -> Counter:
 
 
 def _verify(before: Card, before_result: FileResult, after_text: str, path: str, config: Config,
-            registry: Registry) -> tuple[FileResult | None, str | None]:
-    """Lint the new text; refuse it if the front matter stopped parsing or a new error appeared."""
+            registry: Registry, *, with_score: bool = False) -> tuple[tuple[Card, FileResult] | None, str | None]:
+    """Lint the new text; refuse it if the front matter stopped parsing or a new error appeared.
+    On success, the new card and its findings, which the next round starts from."""
     try:
         after = load_card(after_text, path)
     except Unreadable as exc:
@@ -74,20 +75,20 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
         fm = after.front_matter
         if fm is None or not isinstance(fm.data, dict) or len(fm.problems) > len(before.front_matter.problems):
             return None, "the front matter would no longer parse"
-    result = lint_card(after, config, registry, with_score=False)
+    result = lint_card(after, config, registry, with_score=with_score)
     grown = [name for name, n in _errors(result).items() if n > _errors(before_result)[name]]
     if grown:
         return None, f"new error findings would appear ({', '.join(sorted(grown))})"
-    return result, None
+    return (after, result), None
 
 
 def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *, unsafe: bool = False) -> FixOutcome:
     current = text
     outcome = FixOutcome(text=text, changed=False)
     refused_rules: set[str] = set()
+    card = load_card(current, path)
+    result = lint_card(card, config, registry)
     for _ in range(MAX_ROUNDS):
-        card = load_card(current, path)
-        result = lint_card(card, config, registry, with_score=False)
         candidates = [f for f in result.findings if f.name not in refused_rules]
         chosen = _pick(candidates, unsafe)
         if not chosen:
@@ -96,7 +97,7 @@ def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *
         new = apply_edits(base, [e for f in chosen for e in f.fix.edits])
         if new == current:
             break
-        _, problem = _verify(card, result, new, path, config, registry)
+        verified, problem = _verify(card, result, new, path, config, registry, with_score=True)
         if problem:
             # find the rule whose fix breaks the card, drop its fixes, and try the rest again
             for name in dict.fromkeys(f.name for f in chosen):
@@ -108,9 +109,10 @@ def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *
             continue
         outcome.applied.update(f.name for f in chosen)
         current = new
+        card, result = verified  # parsed and linted once: the next round starts from it
     outcome.text = current
     outcome.changed = current != text
-    outcome.result = lint_card(load_card(current, path), config, registry)
+    outcome.result = result
     return outcome
 
 
@@ -218,8 +220,7 @@ def run_fix(args, registry: Registry) -> int:
         except FixError as exc:
             print(f"cardlint: error: {exc}", file=sys.stderr)
             failed = True
-            results.append(lint_bytes(open(t.path, "rb").read(), t.path, config, registry)
-                           if os.path.isfile(t.path) and os.access(t.path, os.R_OK) else FileResult(t.path, []))
+            results.append(lint_file(t.path, config, registry))  # still report what it has
             continue
         results.append(result)
         if outcome is not None:
