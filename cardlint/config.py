@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -97,16 +98,18 @@ def _specificity(selector: str, rule: Rule) -> int:
         return 1000
     if selector in rule.tags:
         return 1
-    if selector.isupper() or selector[:2].upper() == selector[:2] and selector[:1].isalpha() and any(c.isdigit() for c in selector):
-        if rule.code.startswith(selector.upper()):
-            return 10 * len(selector)
+    if _CODE_PREFIX.match(selector) and rule.code.startswith(selector):
+        return 10 * len(selector)  # longer prefixes are more specific
     return -1
+
+
+_CODE_PREFIX = re.compile(r"^[A-Z]{2,4}\d{0,3}$")  # "CL", "CL1", "CL10": codes are written in capitals
 
 
 def selector_known(selector: str, registry) -> bool:
     if selector == "ALL" or registry.get(selector) or selector in registry.tags:
         return True
-    return any(r.code.startswith(selector.upper()) for r in registry.rules) and selector[:1].isalpha() and selector.upper() == selector
+    return bool(_CODE_PREFIX.match(selector)) and any(r.code.startswith(selector) for r in registry.rules)
 
 
 # -- reading -----------------------------------------------------------------------------------------
