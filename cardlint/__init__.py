@@ -1,7 +1,7 @@
 """cardlint: a linter and completeness checker for machine-learning model cards."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = ["__version__", "lint_text", "lint_paths", "fix_text"]
 
