@@ -8,7 +8,7 @@ import os
 import shlex
 import sys
 
-from .cli import EXIT_ERROR, _exit_code, build_parser, lint_targets, _registry
+from .cli import EXIT_ERROR, _exit_code, _finder, _registry, build_parser, lint_targets
 from .config import ConfigError
 from .files import UsageError
 from .packs import PackError
@@ -57,7 +57,7 @@ def main() -> int:
     sarif = os.environ.get("INPUT_SARIF_FILE", "").strip()
     if sarif:
         with open(sarif, "w", encoding="utf-8") as fh:
-            fh.write(render("sarif", results, registry))
+            fh.write(render("sarif", results, registry, docs_url=_finder(args, registry).for_folder().docs_url))
     code = _exit_code(results, args.strict)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:

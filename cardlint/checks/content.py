@@ -172,13 +172,19 @@ def _quote(texts) -> str:
 @rule("CL201", "unrendered-template", "Template expressions ({{ }}, {% %}, << >>, {var}) left in the text.",
       severity="error", tags=TAGS)
 def unrendered_template(card, ctx):
-    """The card was copied from a template instead of rendered from it: Jinja expressions such as
-    `{{ developers | default("[More Information Needed]", true) }}`, `{% if %}` blocks, `<< name >>`
-    or format-string fields like `{model_id}` show up verbatim on the Hub. Code blocks, code spans
-    and HTML comments are not checked (a chat template in a code block is fine).
+    """Template expressions left verbatim: Jinja `{{ ... }}` and `{% ... %}`, `<< name >>`, and
+    format-string fields like `{model_id}`.
 
-    Fix: write the value in place of the expression (or render the template with
-    `ModelCard.from_template`)."""
+    Why: the card was copied from a template instead of rendered from it, and the expressions show up
+    on the Hub as they are.
+
+    Example: `{{ developers | default("[More Information Needed]", true) }}`
+
+    Not flagged: code blocks, code spans and HTML comments (a chat template in a code block is fine);
+    `>>fra<<`-style language tokens; braces in math.
+
+    Fix: write the value in place of the expression, or render the template with
+    `ModelCard.from_template`."""
     result, _ = scan(card)
     for idx, spans in sorted(result.templates.items()):
         texts = [card.lines[idx][a:b] for a, b in spans]
@@ -190,9 +196,15 @@ def unrendered_template(card, ctx):
 @rule("CL202", "placeholder-text", "Template placeholders ([Model Name], <model_name>, 0.XX, TODO) left in.", tags=TAGS)
 def placeholder_text(card, ctx):
     """Text a template put there to be replaced: bracketed names and instructions (`[Model Name]`,
-    `*[Name(s), Institution(s)]*`), angle placeholders that are no HTML (`<model_name>`, `<>`),
-    fake numbers (`0.XX`), and `TODO`, `TBD`, `FIXME`. Links, footnotes, task checkboxes,
-    special tokens such as `[MASK]`, and real HTML are not placeholders.
+    `*[Name(s), Institution(s)]*`), angle placeholders that are no HTML (`<model_name>`, `<>`), fake
+    numbers (`0.XX`), and `TODO`, `TBD`, `FIXME`.
+
+    Why: a reader takes the placeholder for the card's answer, or learns the card was never finished.
+
+    Example: `- **Developed by:** [Your Name]`
+
+    Not flagged: links, footnotes, task checkboxes, special tokens such as `[MASK]`, Python values,
+    math, real HTML, and anything in code or comments.
 
     Fix: replace the placeholder with the information, or remove the line."""
     result, _ = scan(card)
@@ -204,10 +216,16 @@ def placeholder_text(card, ctx):
 
 @rule("CL203", "missing-info-stub", "\"[More Information Needed]\" stubs left in the text.", tags=TAGS)
 def missing_info_stub(card, ctx):
-    """The Hugging Face templates fill every unanswered field with "[More Information Needed]" (or
-    a variant: "More information needed", "[More Information Needed--optional]", "[Needs More
-    Information]"). Each one is a question the card does not answer. Stubs inside an unrendered
-    template expression are reported by unrendered-template only.
+    """"[More Information Needed]" and its variants ("More information needed", "[More Information
+    Needed--optional]", "[Needs More Information]") left in the text.
+
+    Why: the Hugging Face templates fill every unanswered field with it; each one is a question the
+    card does not answer.
+
+    Example: `## Training Data` followed by `[More Information Needed]`.
+
+    Not flagged: stubs inside an unrendered template expression (unrendered-template reports those),
+    and stubs in code or comments.
 
     Fix: answer the question, or delete the field if it does not apply."""
     result, _ = scan(card)
@@ -232,8 +250,15 @@ def section_has_content(card, section) -> bool:
 
 @rule("CL204", "empty-section", "A heading with nothing under it.", tags=TAGS)
 def empty_section(card, ctx):
-    """A section whose heading is followed by nothing a reader sees (only blank lines or HTML
-    comments) and that has no subsections. Readers stop at the heading and find nothing.
+    """A heading followed by nothing a reader sees (only blank lines or HTML comments) and with no
+    subsections.
+
+    Why: readers stop at the heading and find nothing.
+
+    Example: `## Evaluation` directly followed by `## Citation`.
+
+    Not flagged: the card's title H1 when other sections follow; sections holding only code, a
+    table, an image or embedded media; sections whose text sits in subsections.
 
     Fix: write the section, or remove the heading."""
     sections = card.sections
@@ -287,8 +312,16 @@ def find_boilerplate(card, ctx) -> dict[int, str]:
 def template_boilerplate(card, ctx):
     """Guidance text of a known template left as it was: the Hugging Face default Recommendations
     sentence ("Users (both direct and downstream) should be made aware of the risks..."), a
-    template's "Instructions" block, the italic instructions of the RI-SCALE template. The
-    phrases come from the template profiles in rules/profiles, so a hub adds its own without code.
+    template's "Instructions" block, the italic instructions of the RI-SCALE template.
+
+    Why: the guidance reads as if it were the card's answer, while it says nothing about this model.
+
+    Example: "Users (both direct and downstream) should be made aware of the risks, biases and
+    limitations of the model."
+
+    Not flagged: short phrases of other templates (only phrases of six words or more count outside
+    the card's own profile). The phrases come from the profiles in rules/profiles, so a hub adds its
+    own without code.
 
     Fix: replace the guidance with what it asks for."""
     for idx, pid in sorted(find_boilerplate(card, ctx).items()):
@@ -298,11 +331,17 @@ def template_boilerplate(card, ctx):
 @rule("CL206", "optional-marker", "Headings or field labels still carry a template's \"[optional]\".",
       tags=TAGS, fixable=True)
 def optional_marker(card, ctx):
-    """The Hugging Face template marks optional parts with "[optional]" in headings and bullet
-    labels ("## Citation [optional]", "**Paper [optional]:**"); the marker is meant for the author
-    and should go once the part is written (or the part removed).
+    """Headings or bold field labels that still carry a template's "[optional]" ("## Citation
+    [optional]", "**Paper [optional]:**").
 
-    Fix: the safe fix removes the marker (and updates in-page links to the heading's new anchor)."""
+    Why: the marker is meant for the author and should go once the part is written (or the part
+    removed).
+
+    Example: `## Citation [optional]`
+
+    Not flagged: "[optional]" in running text, code or comments.
+
+    Fix: the safe fix removes the marker and updates in-page links to the heading's new anchor."""
     heading_lines = {s.line: s for s in card.sections}
     rendered = card.rendered_lines
     for idx in range(card.body_start, len(card.lines)):
@@ -340,10 +379,17 @@ def _heading_fix(card, sec, idx: int, m) -> Fix:
 @rule("CL207", "missing-section", "A section the card's template profile requires is absent.", tags=TAGS,
       fixable=True)
 def missing_section(card, ctx):
-    """Each template profile (rules/profiles) lists the sections its cards need, with the heading
-    aliases that count ("Uses", "Intended uses & limitations" and "Intended Use" are one section).
-    The profile is detected from the card, or set with `profile:` / `--profile`, or derived from a
-    hub's own template with `--template`.
+    """A section that the card's template profile requires is absent. Each profile (rules/profiles)
+    lists the sections its cards need, with the heading aliases that count ("Uses", "Intended uses &
+    limitations" and "Intended Use" are one section). The profile is detected from the card, set with
+    `profile:` / `--profile`, or derived from a hub's own template with `--template`.
+
+    Why: a required section is what the card's template, and its readers, expect to find.
+
+    Example: an hf-model card with no "Uses" (or alias) heading.
+
+    Not flagged: optional sections; sections that exist but are empty or stubbed (empty-section and
+    missing-info-stub say so).
 
     Fix: write the section. The unsafe fix adds a skeleton heading with a stub to fill."""
     assessment = ctx.assessment
@@ -369,9 +415,14 @@ _AUTO = re.compile(r"this model card has been (?:generated automatically|automat
 
 @rule("CL208", "auto-generated-card", "The card is an untouched machine-generated card.", severity="info", tags=TAGS)
 def auto_generated_card(card, ctx):
-    """Training tools (the transformers Trainer, Keras, AutoTrain) write a card with a comment asking
-    the author to "proofread and complete it, then remove this comment". While the comment is there,
-    nobody has reviewed the card.
+    """A card written by a training tool (the transformers Trainer, Keras, AutoTrain) that still holds
+    the comment asking its author to "proofread and complete it, then remove this comment".
+
+    Why: while the comment is there, nobody has reviewed the card.
+
+    Example: `<!-- This model card has been generated automatically ... -->`
+
+    Not flagged: generated cards whose comment was removed; the phrase inside code.
 
     Fix: complete the card (intended uses, limitations, training data) and remove the comment."""
     for idx, line in enumerate(card.lines):

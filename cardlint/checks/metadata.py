@@ -71,10 +71,11 @@ def _value_fix(fm, path, replacement: str, description: str) -> Fix | None:
 @rule("CL101", "missing-front-matter", "The Hub finds no metadata block at the top of the card.", tags=TAGS,
       fixable=True)
 def missing_front_matter(card, ctx):
-    """The Hub reads metadata only from a YAML block that opens with `---` on the first non-blank
-    line. Without it the card has no license, no metrics, no tags and no widget on the Hub, and it
-    is not found by the Hub's filters. A UTF-8 byte-order mark or any text before the `---` hides
-    the block just as well.
+    """The Hub finds no metadata block: there is no YAML block opening with `---` on the first
+    non-blank line, or a block exists but a UTF-8 byte-order mark or text before it hides it.
+
+    Why: without it the card has no license, no metrics, no tags and no widget on the Hub, and it is
+    not found by the Hub's filters.
 
     Example:
         # My model          <- text first: the block below is plain Markdown to the Hub
@@ -82,7 +83,9 @@ def missing_front_matter(card, ctx):
         license: mit
         ---
 
-    Fix: put the block first (`cardlint fix --unsafe-fixes` moves a hidden block to the top)."""
+    Not flagged: a block that opens but is never closed (that is `invalid-front-matter`).
+
+    Fix: put the block first; `cardlint fix --unsafe-fixes` moves a hidden block to the top."""
     if card.front_matter is not None or _unclosed_opening(card):
         return
     hidden = card.hidden_front_matter()
@@ -116,16 +119,21 @@ def _unclosed_opening(card) -> int | None:
 @rule("CL102", "invalid-front-matter", "The metadata block is not valid YAML mapping the Hub can read.",
       severity="error", tags=TAGS + ("hub",))
 def invalid_front_matter(card, ctx):
-    """The Hub rejects a push whose metadata block is never closed, is not valid YAML, or is not a
-    mapping of keys to values. It also silently keeps only the last of two equal keys, and cannot use
-    keys that YAML reads as numbers or booleans (`1:`, `yes:`). YAML tags (`!!python/object`) are
-    never executed by cardlint and are not allowed in card metadata.
+    """The metadata block is never closed, is not valid YAML, is not a mapping of keys to values,
+    repeats a key, has keys that YAML reads as numbers or booleans (`1:`, `yes:`), uses YAML tags
+    (`!!python/object`), or is too large or too deeply nested to read safely.
+
+    Why: the Hub rejects a push whose metadata does not parse, and silently keeps only the last of two
+    equal keys. cardlint never executes YAML tags.
 
     Example:
         ---
         license: mit
         license: apache-2.0   <- duplicate key: "mit" is silently lost
         ---
+
+    Not flagged: values of the wrong type or outside the Hub's lists: the metadata rules check those
+    once the block parses.
 
     Fix: close the block with a `---` line, fix the YAML at the reported line, or remove the
     duplicate. A card that starts with a horizontal rule `---` should start with its title instead."""
@@ -147,11 +155,15 @@ def invalid_front_matter(card, ctx):
 # -- license ------------------------------------------------------------------------------------------
 @rule("CL103", "missing-license", "The metadata has no license.", tags=TAGS)
 def missing_license(card, ctx):
-    """Without `license:` the Hub shows no license and users cannot know whether they may use the
-    model. An empty `license:` (or one holding only a YAML comment) is the same as none.
+    """The metadata has no `license:`, or an empty one (a YAML comment alone counts as empty).
+
+    Why: the Hub shows no license, and users cannot know whether they may use the model.
 
     Example:
         license:   # See note below on choosing a license.
+
+    Not flagged: cards without front matter (that is `missing-front-matter`); a license only in the
+    text (the Hub reads the metadata, so it is still missing).
 
     Fix: set a Hub license id (`apache-2.0`, `mit`, `cc-by-4.0`, ...) or `license: other` with
     `license_name` and `license_link`."""
@@ -169,12 +181,15 @@ def missing_license(card, ctx):
 @rule("CL104", "unknown-license", "The license is not one of the Hub's license ids.", severity="error",
       tags=TAGS + ("hub",), fixable=True)
 def unknown_license(card, ctx):
-    """The Hub accepts only the ids of its license list (lowercase, e.g. `apache-2.0`); anything
-    else is rejected at push time with `"license" must be one of [...]`.
+    """The license is not one of the Hub's license ids (lowercase, e.g. `apache-2.0`).
+
+    Why: the Hub rejects the push with `"license" must be one of [...]`.
 
     Example: `license: Apache-2.0` (the id is `apache-2.0`), `license: Apache 2.0`.
 
-    Fix: use the id cardlint suggests; the fix rewrites a case or spelling variant safely."""
+    Not flagged: an empty license (that is `missing-license`); `other` and `unknown`, which are ids.
+
+    Fix: use the id cardlint suggests; the safe fix rewrites a case or spelling variant."""
     fm = _fm(card)
     if fm is None:
         return
@@ -201,11 +216,15 @@ def unknown_license(card, ctx):
 
 @rule("CL105", "license-other-incomplete", "`license: other` without license_name or license_link.", tags=TAGS)
 def license_other_incomplete(card, ctx):
-    """With `license: other` the Hub shows the license only through `license_name` (a short id for
-    your license) and `license_link` (a URL or a file in the repo such as LICENSE).
+    """`license: other` without `license_name` (a short id for the license) or `license_link` (a URL
+    or a file in the repo such as LICENSE).
+
+    Why: with `other`, the Hub shows the license only through those two keys.
 
     Example:
         license: other      <- which license?
+
+    Not flagged: any license id other than `other`.
 
     Fix: add `license_name: my-license-1.0` and `license_link: LICENSE`, or use the Hub id if the
     license has one (e.g. `llama3.1`)."""
@@ -236,11 +255,14 @@ def _model_index_has_metrics(mi) -> bool:
 
 @rule("CL106", "missing-metrics", "A model card declares no metric, in `metrics` or in `model-index`.", tags=TAGS)
 def missing_metrics(card, ctx):
-    """Readers and the Hub's leaderboards look for what a model was measured with. A model card with
-    neither a non-empty `metrics` list nor any metric in `model-index` says nothing about it.
+    """A model card with neither a non-empty `metrics` list nor any metric in `model-index`.
+
+    Why: readers and the Hub's leaderboards look for what a model was measured with.
 
     Example:
         metrics:   # key list: https://hf.co/metrics
+
+    Not flagged: dataset cards; cards without front matter; results written only in the text.
 
     Fix: list the metric ids (`metrics: [accuracy, f1]`) or add evaluation results in `model-index`."""
     fm = _fm(card)
@@ -278,13 +300,17 @@ def path_reason(value: str) -> str | None:
 @rule("CL107", "local-path-as-hub-id", "An entry of datasets or base_model is a local path, not a Hub id.",
       severity="error", tags=TAGS + ("hub",))
 def local_path_as_hub_id(card, ctx):
-    """`datasets` and `base_model` hold Hub ids (`owner/name`). Training scripts often write the
-    local path they read from instead; the Hub rejects the push: `"datasets[0]" with value
-    "/var/hf/images/" is not valid`.
+    """An entry of `datasets` or `base_model` is a URL, a filesystem or Windows path, a folder, a path
+    with more than one `/`, or a file name, where a Hub id (`owner/name`) belongs.
+
+    Why: training scripts often write the local path they read from; the Hub rejects the push:
+    `"datasets[0]" with value "/var/hf/images/" is not valid`.
 
     Example:
         datasets:
         - data/labels.csv
+
+    Not flagged: ids without an owner (`imdb`, `bert-base-uncased`), which the Hub still resolves.
 
     Fix: use the Hub id of the dataset or model, or remove the entry."""
     fm = _fm(card)
@@ -325,10 +351,13 @@ def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None):
 @rule("CL108", "unknown-pipeline-tag", "pipeline_tag is not one of the Hub's tasks.", severity="error",
       tags=TAGS + ("hub",), fixable=True)
 def unknown_pipeline_tag(card, ctx):
-    """`pipeline_tag` picks the widget and the task filter on the Hub; only the Hub's task ids work
-    (`text-classification`, `image-segmentation`, ...).
+    """`pipeline_tag` is not one of the Hub's task ids (`text-classification`, `image-segmentation`, ...).
+
+    Why: it picks the widget and the task filter on the Hub; an unknown task is rejected.
 
     Example: `pipeline_tag: image-regression` (no such task).
+
+    Not flagged: a card without `pipeline_tag` (the Hub infers it for transformers models).
 
     Fix: use the closest task id, or drop the key and let the Hub infer it."""
     fm = _fm(card)
@@ -349,10 +378,14 @@ _LIBRARY_NOTES = {
 @rule("CL109", "unknown-library-name", "library_name is not one of the Hub's library ids.", severity="error",
       tags=TAGS + ("hub",), fixable=True)
 def unknown_library_name(card, ctx):
-    """`library_name` tells the Hub which code snippet and which download counter to show. Ids are
-    case-sensitive (`transformers`, `sentence-transformers`, `timm`, `PaddleOCR`).
+    """`library_name` is not one of the Hub's library ids, which are case-sensitive (`transformers`,
+    `sentence-transformers`, `timm`, `PaddleOCR`).
+
+    Why: the id tells the Hub which code snippet and which download counter to show.
 
     Example: `library_name: torch` (no such library id).
+
+    Not flagged: a card without `library_name`.
 
     Fix: use the id of the library that loads the model."""
     fm = _fm(card)
@@ -363,13 +396,16 @@ def unknown_library_name(card, ctx):
 @rule("CL110", "invalid-language", "A language is not a lowercase ISO 639-1/639-3 code.", severity="error",
       tags=TAGS + ("hub",), fixable=True)
 def invalid_language(card, ctx):
-    """`language` takes ISO 639-1 (`en`) or ISO 639-3 (`eng`) codes, lowercase, or `multilingual`.
-    YAML 1.1 reads an unquoted `no` (Norwegian) as false, and `EN` or `en-US` are not codes the Hub
-    knows.
+    """A `language` entry is not a lowercase ISO 639 code or a special value, or YAML read it as a
+    boolean (an unquoted `no`, Norwegian, is false), or a dataset card gives a single string.
+
+    Why: the Hub's language filter knows only the codes; `EN` or `en-US` are not among them.
 
     Example:
         language:
         - no       <- read as false; write "no"
+
+    Not flagged: ISO 639-1 (`en`) and ISO 639-3 (`eng`) codes, `multilingual` and `code`.
 
     Fix: quote `no`, lowercase the code, drop the region (`en-US` -> `en`)."""
     fm = _fm(card)
@@ -489,13 +525,18 @@ def model_index_problems(mi):
 @rule("CL111", "invalid-model-index", "model-index is missing required keys or has wrong types.", severity="error",
       tags=TAGS + ("hub",))
 def invalid_model_index(card, ctx):
-    """The Hub and huggingface_hub parse `model-index` into evaluation results; a missing required
-    key (name, results, task.type, dataset.type, dataset.name, metrics[].type, metrics[].value) or a
-    wrong type makes the push fail or the results vanish.
+    """`model-index` misses a required key (name, results, task.type, dataset.type, dataset.name,
+    metrics[].type, metrics[].value) or has a value of the wrong type.
+
+    Why: the Hub and huggingface_hub parse it into evaluation results; a wrong shape makes the push
+    fail or the results vanish.
 
     Example:
         dataset:
           config: 2017   <- a number: "model-index[0].results[0].dataset.config" must be a string
+
+    Not flagged: optional keys that are absent (args, config, split, verified); metric values that are
+    not numbers (the Hub shows them as text).
 
     Fix: add the key or quote the value at the reported line."""
     fm = _fm(card)
@@ -603,12 +644,18 @@ def _describe(error) -> str:
 @rule("CL112", "invalid-metadata", "A metadata key has a type or value the Hub rejects.", severity="error",
       tags=TAGS + ("hub",), fixable=True)
 def invalid_metadata(card, ctx):
-    """Checks the front matter against cardlint's JSON Schema for model or dataset card metadata
-    (rules/schemas), for everything the more specific rules do not cover: `widget` must be a list,
-    `tags` a list (a string is read one character at a time), `base_model` not empty, dataset
-    `configs` entries need `config_name`, and so on. Messages use the Hub's JSON path style.
+    """The front matter breaks cardlint's JSON Schema for model or dataset card metadata
+    (rules/schemas) in a way the more specific rules do not cover: `widget` must be a list, `tags` a
+    list, `base_model` not empty, dataset `configs` entries need `config_name`, and so on. Messages
+    use the Hub's JSON path style.
+
+    Why: the Hub rejects such metadata at push time, or reads it wrongly (a string of tags is read one
+    character at a time).
 
     Example: `tags: medical` (huggingface_hub turns it into ['m', 'e', 'd', ...]).
+
+    Not flagged: keys the schema does not know (the Hub keeps them); what license, pipeline_tag,
+    library_name, language and model-index rules report.
 
     Fix: as the message says; a string where a list is required is wrapped in [ ] safely."""
     fm = _fm(card)
@@ -663,10 +710,15 @@ def _plain(text: str) -> str:
 
 @rule("CL113", "metadata-body-mismatch", "The front matter and the card's text disagree.", tags=TAGS)
 def metadata_body_mismatch(card, ctx):
-    """A card that says `license: mit` in its metadata and "License: Apache 2.0" in its text, or
-    `base_model: a/b` and "Finetuned from model: c/d", tells readers two different things; the Hub
-    only knows the metadata. Only clear contradictions are reported: both sides must name a known
-    license id, or a Hub model id.
+    """The metadata and the card's text clearly contradict each other: `license: mit` in the metadata
+    and "License: Apache 2.0" in the text, or `base_model: a/b` and "Finetuned from model: c/d".
+
+    Why: readers are told two different things, and the Hub only knows the metadata.
+
+    Example: `license: mit` with a "**License:** apache-2.0" field in the body.
+
+    Not flagged: anything less than a clear contradiction: both sides must name a known license id,
+    or a Hub model id.
 
     Fix: make the text and the metadata say the same thing."""
     fm = _fm(card)

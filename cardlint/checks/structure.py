@@ -12,10 +12,20 @@ TAGS = ("structure",)
 @rule("CL301", "pipe-mangled-file", "The whole file was copied from a rendered table view (every line ends in \" |\").",
       severity="error", tags=TAGS, fixable=True)
 def pipe_mangled_file(card, ctx):
-    """A card copied out of a rendered view arrives with every line wrapped as `text |` and a `|`
-    line between each pair: the Hub shows one broken table and finds no metadata. cardlint recovers
-    the card (line k of the card is line 2k of the file), reports this once at line 1, and lints
-    the recovered card, with every finding at its line in the file as it is.
+    """The whole file was copied out of a rendered view: every line is wrapped as `text |` with a `|`
+    line between each pair. cardlint recovers the card (line k of the card is line 2k of the file),
+    reports this once at line 1, and lints the recovered card, with every finding at its line in the
+    file as it is.
+
+    Why: the Hub shows one broken table and finds no metadata.
+
+    Example:
+        |
+        --- |
+        |
+        license: mit |
+
+    Not flagged: files where only some lines end in ` |` (tables, or a partly mangled card).
 
     Fix: the safe fix writes the recovered card back, byte for byte, with the file's line endings."""
     if not card.line_map or card.original is None:
@@ -52,10 +62,17 @@ def _strip_container(line: str) -> str:
 @rule("CL302", "malformed-table", "A table row has the wrong number of cells, or pipe lines do not render as a table.",
       tags=TAGS)
 def malformed_table(card, ctx):
-    """GFM tables pad short rows and silently drop extra cells, so a row with one cell too many loses
-    data without a sign. An unescaped `|` splits a cell even inside a code span (write `\\|`).
-    Lines laid out with pipes but without a valid delimiter row (`|---|---|`) are not a table at
-    all: they render as one run-on paragraph.
+    """A table row with more or fewer cells than the header, or lines laid out with pipes that do not
+    render as a table (no delimiter row such as `|---|---|`, or no blank line before it).
+
+    Why: GFM pads short rows and silently drops extra cells, so a row with one cell too many loses data
+    without a sign; pipe lines without a delimiter row render as one run-on paragraph. An unescaped `|`
+    splits a cell even inside a code span.
+
+    Example: a header `| a | b |` with a row `| 1 | 2 | 3 |`.
+
+    Not flagged: escaped pipes (`\\|`); blank rows; a single pipe line inside a paragraph (two in a
+    row are needed to look like a table).
 
     Fix: make every row have as many cells as the header; add the delimiter row; escape pipes."""
     covered: set[int] = set()
@@ -111,12 +128,20 @@ def _tabular(line: str) -> bool:
 @rule("CL303", "joined-lines", "Lines laid out as a table or key/value list that render as one paragraph.", tags=TAGS,
       fixable=True)
 def joined_lines(card, ctx):
-    """Markdown joins consecutive lines of a paragraph into one line. Three or more "Label: value"
-    lines, or lines with aligned columns, render as a single run-on line:
-    "MAE: 1.89 RMSE: 2.54 R2: 0.37". Ordinary prose on consecutive lines is not reported, nor are
-    lines that end with a hard break (two spaces or a backslash).
+    """Three or more "Label: value" lines, or lines with aligned columns, in one paragraph.
 
-    Fix: make it a table, a bullet list, or a code block."""
+    Why: Markdown joins the lines of a paragraph, so they render as a single run-on line:
+    "MAE: 1.89 RMSE: 2.54 R2: 0.37".
+
+    Example:
+        MAE: 1.89
+        RMSE: 2.54
+        R2: 0.37
+
+    Not flagged: ordinary prose on consecutive lines; lines that end with a hard break (two spaces, a
+    backslash or `<br>`); pipe rows (malformed-table reports those).
+
+    Fix: make it a table, a bullet list, or a code block; the unsafe fix writes a table."""
     toks = card.tokens
     for i, tok in enumerate(toks):
         if tok.type != "inline" or not tok.map or i == 0 or toks[i - 1].type != "paragraph_open":
@@ -174,9 +199,15 @@ _SUSPECT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u
 @rule("CL304", "mojibake", "Text that was UTF-8 decoded as Latin-1/cp1252 (\"RÂ²\", \"Ã©\"), or U+FFFD.",
       tags=TAGS, fixable=True)
 def mojibake(card, ctx):
-    """Copying text through a tool that reads UTF-8 as Latin-1 or Windows-1252 turns "R²" into
-    "RÂ²" and "é" into "Ã©"; a lossy conversion leaves U+FFFD (�). ftfy detects the damage and
-    proposes the repaired text.
+    """Text that was UTF-8 decoded as Latin-1 or Windows-1252 ("RÂ²" for "R²", "Ã©" for "é"), or
+    the replacement character U+FFFD (�) that a lossy conversion leaves.
+
+    Why: readers see garbage where a symbol or a name was.
+
+    Example: `RÂ² score: 0.91`
+
+    Not flagged: text in code blocks, code spans and comments; suspicious characters that ftfy does
+    not repair (only U+FFFD is reported without a repair).
 
     Fix: the safe fix applies ftfy's repair to the line."""
     for idx, line in enumerate(card.rendered_lines):
@@ -210,8 +241,14 @@ _EMPTY_TEXT = re.compile(r"(?<![!\]])\[\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
 def malformed_link(card, ctx):
     """Links that cannot work: a link written inside another link's destination
     (`[a]([url](https://...))`), an empty destination `[text]()`, a placeholder destination
-    `[paper](url)`, or a link with no text to a bare host such as the Trainer's
-    `[](https://huggingface.co/)`, which renders as nothing.
+    `[paper](url)`, or a link with no text to a bare host (`[](https://huggingface.co/)`).
+
+    Why: the link goes nowhere, or renders as nothing.
+
+    Example: `[Paper](url)`
+
+    Not flagged: images (`![alt](src)`), links in code or comments, in-page links (broken-toc-link
+    checks those).
 
     Fix: write the real URL as the destination, and give the link text."""
     rendered = card.rendered_lines
@@ -233,8 +270,13 @@ def malformed_link(card, ctx):
 @rule("CL306", "unclosed-code-fence", "A fenced code block is never closed and swallows the rest of the card.",
       severity="error", tags=TAGS, fixable=True)
 def unclosed_code_fence(card, ctx):
-    """A ``` fence without its closing fence turns everything after it into code: headings,
-    tables and links vanish from the rendered card.
+    """A ``` (or ~~~) fence opened and never closed, so it runs to the end of the file.
+
+    Why: everything after it renders as code: headings, tables and links vanish from the card.
+
+    Example: a "## Usage" fence with no closing ``` before "## Training".
+
+    Not flagged: fences closed by a longer fence of the same character, or inside a block quote.
 
     Fix: the safe fix closes the fence at the end of the file; better, close it where the code ends."""
     last = len(card.lines) - (1 if card.lines and card.lines[-1] == "" else 0)
@@ -257,8 +299,15 @@ def unclosed_code_fence(card, ctx):
 
 @rule("CL307", "duplicate-heading", "Two sibling headings with the same text.", tags=TAGS)
 def duplicate_heading(card, ctx):
-    """Two headings with the same text under the same parent read as a copy-paste slip, and their
-    anchors collide: links reach only the first unless they use the -1 suffix.
+    """Two headings with the same text under the same parent heading.
+
+    Why: it reads as a copy-paste slip, and the anchors collide: links reach only the first unless
+    they use the -1 suffix.
+
+    Example: two "## Training" headings in a row.
+
+    Not flagged: the same heading text under different parents ("### Results" under two models);
+    headings with no text.
 
     Fix: merge the sections, or give them distinct titles."""
     for parent in [card.root, *card.sections]:

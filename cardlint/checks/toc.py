@@ -115,8 +115,16 @@ def _norm(text: str) -> str:
 
 @rule("CL401", "duplicate-toc-entry", "A table of contents lists the same entry twice.", tags=TAGS, fixable=True)
 def duplicate_toc_entry(card, ctx):
-    """A table of contents that lists an entry twice (the same text, or the same target) is a sign
-    it was pasted or generated twice; readers meet the same link again.
+    """A table of contents lists the same entry twice: the same text, or the same target.
+
+    Why: it was pasted or generated twice; readers meet the same link again.
+
+    Example:
+        - [Uses](#uses)
+        - [Uses](#uses)
+
+    Not flagged: the same text leading to different headings of that name (#ax, #ax-1); lists that
+    are not tables of contents (their items do not start with an in-page link).
 
     Fix: the safe fix removes the repeated entry's line when it holds nothing else."""
     by_slug = {s.slug: s for s in card.sections}
@@ -161,10 +169,15 @@ def _closest_slug(target: str, slugs: list[str]) -> list[str]:
 @rule("CL402", "broken-toc-link", "An in-page link whose anchor matches no heading or HTML anchor.", tags=TAGS,
       fixable=True)
 def broken_toc_link(card, ctx):
-    """An in-page link (`[Uses](#uses)`) works only if its anchor is the GitHub-style slug of a
-    heading (lowercase, punctuation removed, spaces to hyphens, -1, -2 ... for repeats) or an
-    explicit `<a name=...>` / `id=`. Headings that were renamed, or a template's
-    `#model-card-for--model_id-`, leave dead links.
+    """An in-page link (`[Uses](#uses)`) whose anchor is neither the GitHub-style slug of a heading
+    (lowercase, punctuation removed, spaces to hyphens, -1, -2 ... for repeats) nor an explicit
+    `<a name=...>` / `id=`.
+
+    Why: headings that were renamed, or a template's `#model-card-for--model_id-`, leave dead links.
+
+    Example: `[Training](#training-details)` in a card whose heading is "## Training".
+
+    Not flagged: links to other pages or files; anchors defined in HTML.
 
     Fix: point the link at the heading's slug. The unsafe fix rewrites it to the closest heading."""
     slugs = [s.slug for s in card.sections]
@@ -187,8 +200,14 @@ def broken_toc_link(card, ctx):
 @rule("CL403", "toc-out-of-sync", "A table of contents misses headings or lists them out of order.",
       severity="info", tags=TAGS, fixable=True)
 def toc_out_of_sync(card, ctx):
-    """A table of contents that no longer matches the headings: a heading at a level it covers is
-    not listed, or its entries are not in the order of the headings.
+    """A table of contents that no longer matches the headings: a heading at a level it covers is not
+    listed, or its entries are not in the order of the headings.
+
+    Why: readers trust the table of contents to show what the card holds.
+
+    Example: a TOC listing "Uses, Training" for a card whose headings are "Training, Uses, Citation".
+
+    Not flagged: headings at levels the TOC does not cover; cards without a TOC.
 
     Fix: update the table of contents. The unsafe fix regenerates it from the headings."""
     by_slug = {s.slug: s for s in card.sections}

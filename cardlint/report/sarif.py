@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
+from ..docs import rule_url
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-HELP_URI = "https://github.com/cardlint/cardlint/blob/main/README.md#{name}"
 
 
 def _uri(path: str) -> str:
@@ -20,14 +20,14 @@ def _uri(path: str) -> str:
     return p.as_posix()
 
 
-def render(results, registry, **_) -> str:
+def render(results, registry, docs_url: str | None = None, **_) -> str:
     rules = list(registry.rules)
     index = {r.code: i for i, r in enumerate(rules)}
     descriptors = [{
         "id": r.code, "name": r.name,
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.doc},
-        "helpUri": HELP_URI.format(name=r.name),
+        "helpUri": rule_url(r, docs_url),
         "defaultConfiguration": {"level": LEVEL[r.severity]},
         "properties": {"tags": list(r.tags)},
     } for r in rules]
