@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 from contextlib import contextmanager
@@ -101,9 +102,20 @@ def _stamp(rule: Rule, problem: Problem, card: Card, config: Config) -> Finding:
         end_column = column
     if end_line == line:
         end_column = max(end_column, column)
+        if end_column == column:  # no range given: the text it points at, to the end of its line
+            end_column = max(column, _content_end(card, line))
     return Finding(path=card.path, code=rule.code, name=rule.name, severity=config.severity_of(rule),
                    message=problem.message, line=line, column=column, end_line=end_line, end_column=end_column,
                    fix=problem.fix, line_text=card.lines[line - 1].strip())
+
+
+def _content_end(card: Card, line: int) -> int:
+    """Column after the last visible character of a line; in the front matter, before a YAML comment."""
+    text = card.lines[line - 1]
+    fm = card.front_matter
+    if fm and fm.start_line < line < fm.end_line and "#" in text:
+        text = re.sub(r"(?:^|\s)#.*$", "", text)
+    return len(text.rstrip()) + 1
 
 
 def meta_finding(registry: Registry, config: Config, name: str, path: str, message: str,
