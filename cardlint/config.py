@@ -36,6 +36,7 @@ class Config:
     min_score: float | None = None
     max_file_size: int = 5_000_000
     timeout: float = 5.0
+    docs_url: str | None = None  # pattern of a rule's documentation page ({code}, {name}); None: cardlint's own
 
     def as_dict(self) -> dict:
         out = {}
@@ -112,6 +113,54 @@ def selector_known(selector: str, registry) -> bool:
     return bool(_CODE_PREFIX.match(selector)) and any(r.code.startswith(selector) for r in registry.rules)
 
 
+# -- the keys, declared once: parse() checks them and config_schema() describes them to editors ------------
+def _one_or_list(item: dict) -> dict:  # a list key also takes one string
+    return {"anyOf": [item, {"type": "array", "items": item}]}
+
+
+_SELECTORS = _one_or_list({"$ref": "#/$defs/selector"})
+_GLOBS = _one_or_list({"type": "string"})
+KEYS: dict[str, tuple[dict, str]] = {
+    "select": (_SELECTORS, "Rules to run: codes (CL104), code prefixes (CL1), names, tags or ALL. Default: ALL."),
+    "extend-select": (_SELECTORS, "Rules to add to the selection."),
+    "ignore": (_SELECTORS, "Rules to skip; the most specific selector wins."),
+    "severity": ({"type": "object", "propertyNames": {"$ref": "#/$defs/rule"},
+                  "additionalProperties": {"enum": list(SEVERITIES)}},
+                 "Change a rule's severity: rule code or name -> error, warning or info."),
+    "per-file-ignores": ({"type": "object", "additionalProperties": _SELECTORS},
+                         "Glob (relative to the configuration's folder) -> rules to skip in matching files."),
+    "exclude": (_GLOBS, "Globs of files and folders never linted."),
+    "include": (_GLOBS, "File-name globs linted as cards, besides README.md, MODEL_CARD.md and dataset cards."),
+    "profile": ({"type": ["string", "null"]}, "Template profile to hold cards against (see `cardlint rules --profiles`)."),
+    "template": ({"type": ["string", "null"]}, "A hub's own template card to derive the profile from."),
+    "rule-packs": (_GLOBS, "Folders of rule packs (profiles, vocabularies) to load besides the built-in ones."),
+    "card-type": ({"enum": list(CARD_TYPES)}, "Model or dataset card; auto detects it."),
+    "min-score": ({"type": ["number", "null"], "minimum": 0, "maximum": 100},
+                  "Fail for cards whose completeness score is below this."),
+    "max-file-size": ({"type": "integer", "minimum": 0}, "Files larger than this many bytes are not linted."),
+    "timeout": ({"type": "number", "minimum": 0}, "Seconds one card may take before it is reported and skipped."),
+    "docs-url": ({"type": ["string", "null"]},
+                 "Pattern of a rule's documentation page, with {code} and {name}; for teams that host the docs."),
+}
+
+
+def config_schema(registry) -> dict:
+    """A JSON Schema of .cardlint.yaml and [tool.cardlint], for editors to validate and complete."""
+    names = sorted({k for r in registry.rules for k in (r.code, r.name, *r.aliases)})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "cardlint configuration (.cardlint.yaml, or [tool.cardlint] in pyproject.toml)",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {key: {"description": help, **schema} for key, (schema, help) in KEYS.items()},
+        "$defs": {
+            "rule": {"enum": names},
+            "selector": {"anyOf": [{"enum": ["ALL", *names, *sorted(registry.tags)]},
+                                   {"type": "string", "pattern": _CODE_PREFIX.pattern}]},
+        },
+    }
+
+
 # -- reading -----------------------------------------------------------------------------------------
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "include", "rule-packs")
 
@@ -120,7 +169,7 @@ def parse(raw: dict, source: str, registry=None) -> Config:
     """Validate a raw mapping from a config file into a Config; raise ConfigError on the first problem."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the configuration must be a mapping of keys to values")
-    known = {f.name.replace("_", "-") for f in fields(Config)} - {"source", "root"}
+    known = set(KEYS)
     cfg = Config(source=source, root=Path(source).resolve().parent)
     for key, value in raw.items():
         if key not in known:
@@ -155,9 +204,16 @@ def parse(raw: dict, source: str, registry=None) -> Config:
                     for s in sels:
                         if not selector_known(s, registry):
                             raise ConfigError(f"{source}: per-file-ignores[{glob!r}] names {s!r}, which is no rule")
-        elif key in ("profile", "template"):
+        elif key in ("profile", "template", "docs-url"):
             if value is not None and not isinstance(value, str):
                 raise ConfigError(f"{source}: {key!r} must be a string")
+            if key == "docs-url" and value is not None:
+                try:
+                    value.format(code="CL000", name="rule")
+                except (KeyError, IndexError, ValueError):
+                    raise ConfigError(f"{source}: 'docs-url' may hold only {{code}} and {{name}} in braces") from None
+                if "{code}" not in value and "{name}" not in value:
+                    raise ConfigError(f"{source}: 'docs-url' must contain {{name}} or {{code}}")
         elif key == "card-type":
             if value not in CARD_TYPES:
                 raise ConfigError(f"{source}: 'card-type' must be one of {', '.join(CARD_TYPES)}, not {value!r}")
@@ -221,6 +277,10 @@ class ConfigFinder:
             return self._apply(self._explicit)
         folder = Path(os.path.abspath(path)).parent if path not in ("-", "") else Path.cwd()
         return self._apply(self._find(folder))
+
+    def for_folder(self, folder: str = ".") -> Config:
+        """The configuration that applies to the cards of a folder (the current one by default)."""
+        return self.for_path(os.path.join(os.path.abspath(folder), "README.md"))
 
     def _find(self, folder: Path) -> Config:
         if folder in self._cache:
