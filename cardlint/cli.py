@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from . import __version__
+from ._version import __version__
 from .config import ConfigError, selector_known
 from .files import UsageError, collect
 from .packs import PackError
@@ -82,14 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--profiles", action="store_true", help="list the template profiles instead")
+    rules.add_argument("--docs", metavar="DIR", help="write one Markdown page per rule, and an index, into DIR")
 
     explain = sub.add_parser("explain", help="print one rule's documentation")
     explain.add_argument("rule", help="a rule code or name")
 
     config = sub.add_parser("config", help="show the configuration that applies to a path")
     config.add_argument("--show", action="store_true", help="print the effective configuration (the default)")
+    config.add_argument("--schema", action="store_true",
+                        help="print the JSON Schema of the configuration (for editors)")
     config.add_argument("path", nargs="?", default=".")
     config.add_argument("--config", metavar="FILE")
+
+    sub.add_parser("server", help="run the language server on stdio (pip install 'cardlint[lsp]')")
     return parser
 
 
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             build_parser().print_help()
             return EXIT_ERROR
         return {"check": cmd_check, "fix": cmd_fix, "report": cmd_report, "rules": cmd_rules,
-                "explain": cmd_explain, "config": cmd_config}[args.command](args)
+                "explain": cmd_explain, "config": cmd_config, "server": cmd_server}[args.command](args)
     except (UsageError, ConfigError, PackError) as exc:
         print(f"cardlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -172,7 +177,7 @@ def iter_results(args, registry, *, with_score: bool = True):
     """Lint every card the arguments name, on all cores for many cards; results stream in input order."""
     from .pipeline import run
     finder = _finder(args, registry)
-    _check_profile(finder.for_path("."))
+    _check_profile(finder.for_folder())
     jobs = getattr(args, "jobs", None)
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -191,11 +196,13 @@ def _progress(results, args):
         yield from results
         return
     import time
+    # how long a run must last before the bar appears; tests set 0 to see it whatever the machine's speed
+    delay = float(os.environ.get("CARDLINT_PROGRESS_DELAY", "1.0"))
     start, bar, done = time.monotonic(), None, 0
     try:
         for r in results:
             done += 1
-            if bar is None and time.monotonic() - start > 1.0:
+            if bar is None and time.monotonic() - start >= delay:
                 from rich.console import Console
                 from rich.progress import Progress
                 bar = Progress(transient=True, console=Console(stderr=True))
@@ -280,7 +287,8 @@ def cmd_check(args) -> int:
             print(f"cardlint: {known} finding{'s' if known != 1 else ''} recorded in the baseline not shown",
                   file=sys.stderr)
     fmt = _format(args)
-    text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet)
+    text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet,
+                  docs_url=_finder(args, registry).for_folder().docs_url)
     _write(text, args.output)
     for line in _below_min(results):
         print(f"cardlint: {line}", file=sys.stderr)
@@ -339,6 +347,14 @@ class _Kept:
 
 def cmd_rules(args) -> int:
     registry = _registry()
+    if args.docs:
+        from .docs import write_docs
+        try:
+            written = write_docs(args.docs, registry)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.docs!r}: {exc.strerror}") from None
+        print(f"cardlint: wrote {len(written)} pages to {args.docs}", file=sys.stderr)
+        return EXIT_OK
     if args.profiles:
         from .packs import profiles
         for name, prof in sorted(profiles().items()):
@@ -370,16 +386,29 @@ def cmd_explain(args) -> int:
     rule = registry.get(args.rule)
     if rule is None:
         raise UsageError(f"no rule {args.rule!r}; see `cardlint rules`")
-    print(f"{rule.code} {rule.name} ({rule.severity}{', fixable' if rule.fixable else ''}; tags: {', '.join(rule.tags)})")
-    print()
-    print(rule.doc)
+    from .config import ConfigFinder
+    from .docs import rule_markdown
+    print(rule_markdown(rule, ConfigFinder(None, registry).for_folder().docs_url), end="")
     return EXIT_OK
+
+
+def cmd_server(args) -> int:
+    try:
+        from .server import main as serve
+    except ImportError as exc:
+        raise UsageError(f"the language server needs pygls ({exc.name} is not installed): "
+                         "pip install 'cardlint[lsp]'") from None
+    return serve()
 
 
 def cmd_config(args) -> int:
     import json
     from .config import ConfigFinder
     registry = _registry()
+    if args.schema:
+        from .config import config_schema
+        print(json.dumps(config_schema(registry), indent=2))
+        return EXIT_OK
     cfg = ConfigFinder(args.config, registry).for_path(os.path.join(args.path, "README.md")
                                                        if os.path.isdir(args.path) else args.path)
     print(f"# configuration for {args.path}: {cfg.source or 'defaults (no configuration file found)'}")

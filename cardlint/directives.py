@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .document import MAX_SCAN
 
-_HTML = re.compile(r"<!--\s*cardlint-(disable-next-line|disable-file|disable|enable)\b(.*?)-->")
+_HTML = re.compile(r"<!--\s*cardlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->")
 _YAML = re.compile(r"#\s*cardlint:\s*disable-line\b(.*)$")
 
 
@@ -67,6 +67,8 @@ def parse(card, registry) -> Directives:
             elif kind == "disable":
                 for group in groups(arg, lineno, m.start() + 1):
                     open_ranges.setdefault(group, lineno)
+            elif kind == "disable-line":
+                d.line_off.setdefault(lineno, set()).update(names(arg, lineno, m.start() + 1))
             elif kind == "disable-next-line":
                 target = lineno + 1
                 while target <= last and not card.lines[target - 1].strip():

@@ -82,6 +82,17 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
     return (after, result), None
 
 
+def verify_fix(card: Card, result: FileResult, finding: Finding, config: Config, registry: Registry) -> bool:
+    """Whether one finding's fix, applied alone, passes the same verification as a round of `fix`."""
+    base = card.original if card.line_map else card
+    try:
+        new = apply_edits(base, list(finding.fix.edits))
+    except ValueError:
+        return False
+    _, problem = _verify(card, result, new, card.path, config, registry)
+    return problem is None
+
+
 def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *, unsafe: bool = False) -> FixOutcome:
     current = text
     outcome = FixOutcome(text=text, changed=False)
