@@ -99,18 +99,18 @@ def _specificity(selector: str, rule: Rule) -> int:
         return 1000
     if selector in rule.tags:
         return 1
-    if _CODE_PREFIX.match(selector) and rule.code.startswith(selector):
+    if CODE_PREFIX.match(selector) and rule.code.startswith(selector):
         return 10 * len(selector)  # longer prefixes are more specific
     return -1
 
 
-_CODE_PREFIX = re.compile(r"^[A-Z]{2,4}\d{0,3}$")  # "CL", "CL1", "CL10": codes are written in capitals
+CODE_PREFIX = re.compile(r"^[A-Z]{2,4}\d{0,3}$")  # "CL", "CL1", "CL10": codes are written in capitals
 
 
 def selector_known(selector: str, registry) -> bool:
     if selector == "ALL" or registry.get(selector) or selector in registry.tags:
         return True
-    return bool(_CODE_PREFIX.match(selector)) and any(r.code.startswith(selector) for r in registry.rules)
+    return bool(CODE_PREFIX.match(selector)) and any(r.code.startswith(selector) for r in registry.rules)
 
 
 # -- the keys, declared once: parse() checks them and config_schema() describes them to editors ------------
@@ -156,7 +156,7 @@ def config_schema(registry) -> dict:
         "$defs": {
             "rule": {"enum": names},
             "selector": {"anyOf": [{"enum": ["ALL", *names, *sorted(registry.tags)]},
-                                   {"type": "string", "pattern": _CODE_PREFIX.pattern}]},
+                                   {"type": "string", "pattern": CODE_PREFIX.pattern}]},
         },
     }
 

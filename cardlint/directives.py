@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .config import CODE_PREFIX
 from .document import MAX_SCAN
 
 _HTML = re.compile(r"<!--\s*cardlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->")
@@ -36,11 +37,16 @@ def parse(card, registry) -> Directives:
         for raw in re.split(r"[\s,]+", text.strip()):
             if not raw:
                 continue
-            rule = registry.get(raw)
-            if rule is None:
+            if raw == "ALL":
+                out.append(frozenset({"*"}))
+                continue
+            # what --select accepts: a code, a name, a tag or a code prefix (each rule it covers)
+            rules = [registry.get(raw)] if registry.get(raw) else \
+                [r for r in registry.rules if raw in r.tags or (CODE_PREFIX.match(raw) and r.code.startswith(raw))]
+            if not rules:
                 d.unknown.append((line, col, raw))
                 continue
-            out.append(frozenset({rule.code, rule.name, *rule.aliases}))
+            out.append(frozenset(k for r in rules for k in (r.code, r.name, *r.aliases)))
         return out if out or text.strip() else [frozenset({"*"})]  # no names: every rule; unknown names: none
 
     def names(text: str, line: int, col: int) -> set[str]:

@@ -60,7 +60,8 @@ def rule_markdown(rule: Rule, docs_url: str | None = None, *, heading_level: int
     parts = [f"{h} {rule.code} {rule.name}", "", rule.summary, ""]
     facts = [("severity", rule.severity), ("tags", ", ".join(f"`{t}`" for t in rule.tags) or "none"),
              ("fix", "available (`cardlint fix`)" if rule.fixable else "none"),
-             ("aliases", ", ".join(f"`{a}`" for a in rule.aliases) or "none")]
+             ("aliases", ", ".join(f"`{a}`" for a in rule.aliases) or "none"),
+             ("options", "none")]
     if page:
         parts += ["| | |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in facts] + [""]
     else:

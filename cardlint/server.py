@@ -31,7 +31,7 @@ from .rule import Finding
 
 log = logging.getLogger("cardlint.server")
 
-DEBOUNCE_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.15  # short enough that the largest card shows its findings within 0.5 s (bench/lsp.py)
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
             "info": lsp.DiagnosticSeverity.Information}
 FIX_ALL_KIND = "source.fixAll.cardlint"
@@ -159,7 +159,7 @@ class CardServer(LanguageServer):
             task.cancel()
 
         async def later():
-            await asyncio.sleep(DEBOUNCE_SECONDS)
+            await asyncio.sleep(float(self.options.get("debounceSeconds", DEBOUNCE_SECONDS)))
             self.pending.pop(uri, None)
             self.lint(uri)
 

@@ -198,6 +198,33 @@ def test_directives(tmp_path):
     assert doc["files"][0]["findings"] == []
 
 
+def test_directives_take_what_select_takes(tmp_path):
+    text = textwrap.dedent("""\
+        ---
+        license: Apache-2.0  # cardlint: disable-line CL1
+        tags: medical
+        ---
+        <!-- cardlint-disable-file toc -->
+        # Model [Model Name] <!-- cardlint-disable-line placeholder-text -->
+
+        [Your Name] and [More Information Needed] <!-- cardlint-disable-line content -->
+        [Your Name] and [More Information Needed]
+
+        - [Nowhere](#nowhere)
+        <!-- cardlint-disable-next-line ALL -->
+        [Your Name] and [More Information Needed]
+        """)
+    _, doc = json_check(str(write(tmp_path, "README.md", text)))
+    got = {(f["name"], f["line"]) for f in doc["files"][0]["findings"]}
+    assert "unknown-directive" not in {name for name, _ in got}  # README's own examples are accepted
+    assert ("unknown-license", 2) not in got and ("invalid-metadata", 3) in got  # a code prefix
+    assert ("placeholder-text", 6) not in got  # a name, on its own line
+    assert not {n for n, line in got if line == 8} and {"placeholder-text", "missing-info-stub"} <= \
+        {n for n, line in got if line == 9}  # a tag covers its rules, on its line only
+    assert ("broken-toc-link", 11) not in got  # a tag, for the whole file
+    assert not {n for n, line in got if line == 13}  # ALL
+
+
 def test_report_command(tmp_path):
     card = write(tmp_path, "README.md", WARNING_ONLY)
     proc = run_cli("report", "--format", "json", str(card), str(ROOT / "examples" / "README.md"))
