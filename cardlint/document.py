@@ -109,6 +109,18 @@ class FrontMatter:
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     ends: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # end of scalar value nodes
+    sources: dict[tuple, str] = field(default_factory=dict)  # the YAML text of scalar value nodes
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+
+    def at(self, mark) -> tuple[int, int]:
+        """(line, column) in the card of a YAML mark, from its character index: YAML also breaks lines at
+        NEL, U+2028 and U+2029, which are no line breaks for Markdown, editors or the Hub."""
+        index = max(0, min(mark.index, len(self.text)))
+        k = bisect.bisect_right(self._starts, index) - 1
+        return self.start_line + 1 + k, index - self._starts[k] + 1
 
     def where(self, path: tuple) -> tuple[int, int]:
         """Best position for a path: its value when it starts on the key's line, else its key (a
@@ -127,12 +139,35 @@ class FrontMatter:
         return self.key_positions.get((key,), (self.start_line, 1))[0]
 
 
+_YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def yaml_scalar(value: str, quote: str = "", *, flow: bool = False) -> str:
+    """`value` written as a YAML scalar that reads back as this very string: plain when YAML would read
+    the plain text as the same string, else quoted (the original's quote style when it had one)."""
+    wrap = (lambda t: "k: [" + t + "]") if flow else (lambda t: "k: " + t)
+    want = {"k": [value] if flow else value}
+
+    def reads_back(text: str) -> bool:
+        try:
+            return yaml.safe_load(wrap(text)) == want and type(yaml.safe_load(wrap(text))["k"]) is type(want["k"])
+        except yaml.YAMLError:
+            return False
+
+    if not quote and value and "\n" not in value and reads_back(value):
+        return value
+    single = "'" + value.replace("'", "''") + "'"
+    if quote == "'" and reads_back(single):
+        return single
+    return '"' + "".join(_YAML_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if not ch.isprintable() or ch in "\x85\u2028\u2029\ufeff"
+                                                   else ch) for ch in value) + '"'
+
+
 class _Bomb(Exception):
     pass
 
 
 def _load_yaml(fm: FrontMatter) -> None:
-    offset = fm.start_line  # the YAML's first line is the line after the opening fence
     if len(fm.text) > YAML_MAX_CHARS:
         fm.problems.append(YamlProblem("bomb", f"front matter is larger than {YAML_MAX_CHARS} characters", fm.start_line, 1))
         return
@@ -146,9 +181,8 @@ def _load_yaml(fm: FrontMatter) -> None:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = (mark.line + 1 + offset) if mark else fm.start_line
+            line, col = fm.at(mark) if mark else (fm.start_line, 1)
             line = max(fm.start_line, min(line, fm.end_line - 1))  # an error at the end of the stream: its last line
-            col = (mark.column + 1) if mark else 1
             problem = (exc.problem or str(exc)).strip()
             fm.problems.append(YamlProblem("syntax", f"YAML syntax error: {problem}", line, col))
             return
@@ -163,7 +197,7 @@ def _load_yaml(fm: FrontMatter) -> None:
             return
         budget = [YAML_MAX_NODES]
         try:
-            value = _build(loader, node, (), 0, budget, fm, offset)
+            value = _build(loader, node, (), 0, budget, fm)
         except _Bomb as exc:
             fm.problems.append(YamlProblem("bomb", str(exc), fm.start_line, 1))
             fm.positions.clear()
@@ -173,23 +207,24 @@ def _load_yaml(fm: FrontMatter) -> None:
             kind = "a list" if isinstance(value, list) else "a single value"
             fm.problems.append(YamlProblem(
                 "not-mapping", f"front matter is {kind}, not a mapping of keys to values",
-                node.start_mark.line + 1 + offset, node.start_mark.column + 1))
+                *fm.at(node.start_mark)))
             return
         fm.data = value
     finally:
         loader.dispose()
 
 
-def _build(loader, node, path, depth, budget, fm: FrontMatter, offset: int):
+def _build(loader, node, path, depth, budget, fm: FrontMatter):
     budget[0] -= 1
     if budget[0] < 0:
         raise _Bomb(f"front matter expands to more than {YAML_MAX_NODES} nodes (an alias bomb?)")
     if depth > YAML_MAX_DEPTH:
         raise _Bomb(f"front matter is nested more than {YAML_MAX_DEPTH} levels deep")
-    line, col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    line, col = fm.at(node.start_mark)
     fm.positions.setdefault(path, (line, col))
     if isinstance(node, yaml.ScalarNode):
-        fm.ends[path] = (node.end_mark.line + 1 + offset, node.end_mark.column + 1)
+        fm.ends[path] = fm.at(node.end_mark)
+        fm.sources[path] = fm.text[node.start_mark.index:node.end_mark.index]
         if node.tag in _SAFE_SCALAR_TAGS:
             try:
                 return loader.construct_object(node)
@@ -201,7 +236,7 @@ def _build(loader, node, path, depth, budget, fm: FrontMatter, offset: int):
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             fm.problems.append(YamlProblem("tag", f"YAML tag {node.tag!r} is not allowed in card metadata", line, col))
-        return [_build(loader, item, path + (i,), depth + 1, budget, fm, offset) for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), depth + 1, budget, fm) for i, item in enumerate(node.value)]
     if node.tag != "tag:yaml.org,2002:map":
         fm.problems.append(YamlProblem("tag", f"YAML tag {node.tag!r} is not allowed in card metadata", line, col))
     try:
@@ -210,11 +245,11 @@ def _build(loader, node, path, depth, budget, fm: FrontMatter, offset: int):
         fm.problems.append(YamlProblem("syntax", f"YAML error: {getattr(exc, 'problem', exc)}", line, col))
     result: dict = {}
     for key_node, value_node in node.value:
-        kline, kcol = key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1
+        kline, kcol = fm.at(key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
             fm.problems.append(YamlProblem("non-string-key", "a key is a list or mapping, not a string", kline, kcol))
             continue
-        key = _build(loader, key_node, path + ("<key>",), depth + 1, budget, fm, offset)
+        key = _build(loader, key_node, path + ("<key>",), depth + 1, budget, fm)
         if not isinstance(key, str):
             fm.problems.append(YamlProblem(
                 "non-string-key", f"key {key_node.value!r} is read as {type(key).__name__}, not a string; quote it", kline, kcol))
@@ -225,7 +260,7 @@ def _build(loader, node, path, depth, budget, fm: FrontMatter, offset: int):
                 "YAML keeps only the last one", kline, kcol))
         fm.key_positions[path + (key,)] = (kline, kcol)
         fm.positions.pop(path + (key,), None)
-        result[key] = _build(loader, value_node, path + (key,), depth + 1, budget, fm, offset)
+        result[key] = _build(loader, value_node, path + (key,), depth + 1, budget, fm)
     fm.positions.pop(path + ("<key>",), None)
     return result
 

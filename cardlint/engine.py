@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -203,15 +204,39 @@ def lint_bytes(data: bytes | str, path: str, config: Config, registry: Registry,
     return lint_card(card, config, registry, with_score=with_score)
 
 
+class NotRegular(OSError):
+    """The path is a FIFO, a device, a socket or a folder: never read as a card."""
+
+
+def open_regular(path: str) -> tuple[int, os.stat_result]:
+    """(fd, stat) of a regular file, opened without blocking (a FIFO would wait for a writer forever)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise NotRegular(f"not a regular file (a {_kind(st.st_mode)})")
+    return fd, st
+
+
+def _kind(mode: int) -> str:
+    return ("FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "folder" if stat.S_ISDIR(mode) else "socket" if stat.S_ISSOCK(mode) else "special file")
+
+
 def lint_file(path: str, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:
     try:
-        too_large = _too_large(path, os.path.getsize(path), config, registry)
-        if too_large:
-            return too_large
-        with open(path, "rb") as fh:
-            data = fh.read()
+        fd, st = open_regular(path)
+        with os.fdopen(fd, "rb") as fh:
+            too_large = _too_large(path, st.st_size, config, registry)
+            if too_large:
+                return too_large
+            limit = config.max_file_size
+            data = fh.read(limit + 1) if limit else fh.read()  # the size said may have been a lie (/proc)
+            too_large = _too_large(path, len(data), config, registry)
+            if too_large:
+                return too_large
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = str(exc) if isinstance(exc, NotRegular) else (exc.strerror or str(exc))
         return FileResult(path=path, findings=[meta_finding(registry, config, "unreadable-file", path,
                                                             f"cannot read the file: {reason}")])
     return lint_bytes(data, path, config, registry, with_score=with_score)

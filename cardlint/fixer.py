@@ -1,17 +1,22 @@
 """Apply fixes safely: non-overlapping edits bottom-up, re-lint until stable, verify, write atomically."""
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
+import re
+import shutil
+import signal
 import stat
 import sys
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import Config
 from .document import Card, Unreadable, decode, load_card
-from .engine import FileResult, lint_bytes, lint_card, lint_file
+from .engine import FileResult, NotRegular, lint_bytes, lint_card, lint_file, open_regular
 from .registry import Registry
 from .rule import Edit, Finding
 
@@ -27,17 +32,25 @@ class FixOutcome:
     result: FileResult | None = None  # findings that remain
 
 
+class EditMismatch(ValueError):
+    """An edit's range no longer holds the text the finding was about: nothing is written."""
+
+
 def apply_edits(card: Card, edits: list[Edit]) -> str:
-    """Replace each edit's range in the card's raw text (its own line endings kept); edits must not overlap.
+    """Replace each edit's range in the card's raw text (its own line endings kept); edits must not overlap,
+    and an edit that names the text it replaces (`expect`) is applied only over exactly that text.
     Text outside the ranges is copied unchanged, piece by piece."""
     newline = card.newline
     spans = sorted(((card.offset(e.line, e.column), card.offset(e.end_line, e.end_column),
-                     e.text.replace("\n", newline) if newline != "\n" else e.text) for e in edits),
+                     e.text.replace("\n", newline) if newline != "\n" else e.text, e.expect) for e in edits),
                    key=lambda s: (s[0], s[1]))
     out, pos = [], 0
-    for start, end, text in spans:
+    for start, end, text, expect in spans:
         if start < pos or end < start:
             raise ValueError("overlapping edits")
+        if expect is not None and _LINE_BREAK.sub("\n", card.raw[start:end]) != expect:
+            raise EditMismatch(f"the text at line {card.raw.count(chr(10), 0, start) + 1} is not what the finding "
+                               "was about")
         out.append(card.raw[pos:start])
         out.append(text)
         pos = end
@@ -45,18 +58,56 @@ def apply_edits(card: Card, edits: list[Edit]) -> str:
     return "".join(out)
 
 
-def _pick(findings: list[Finding], unsafe: bool) -> list[Finding]:
-    """Fixes whose edits overlap no fix chosen before (a fix's edits are all or nothing)."""
-    chosen, taken = [], []
+_LINE_BREAK = re.compile(r"\r\n|\r")
+
+
+def _protected_lines(card: Card) -> set[int]:
+    """0-based lines that only some fixes may change: the front matter (closed or merely opened, whose
+    YAML the Hub then shows as text) and code blocks."""
+    lines = set(card.code_lines)
+    fm = card.front_matter
+    if fm is not None:
+        lines.update(range(fm.start_line - 1, fm.end_line))
+    else:
+        first = next((i for i, l in enumerate(card.lines) if l.strip()), None)
+        if first is not None and card.lines[first] == "---" and not card.bom:
+            end = next((i for i in range(first + 1, len(card.lines)) if card.lines[i].startswith("#")), len(card.lines))
+            lines.update(range(first, end))
+    return lines
+
+
+def _allowed(fix, card: Card, protected: set[int]) -> bool:
+    """A fix may replace text in the front matter only if it declares the values it sets, and text in
+    code never (inserting at a position, as closing a fence does, is no replacement)."""
+    if fix.whole_file:
+        return True
+    fm_lines = set(range(card.front_matter.start_line - 1, card.front_matter.end_line)) if card.front_matter else set()
+    for e in fix.edits:
+        if (e.line, e.column) == (e.end_line, e.end_column):
+            continue
+        touched = set(range(e.line - 1, e.end_line))
+        if touched & protected and not (fix.metadata and touched <= fm_lines):
+            return False
+    return True
+
+
+def _pick(findings: list[Finding], unsafe: bool, card: Card) -> tuple[list[Finding], list[str]]:
+    """Fixes whose edits overlap no fix chosen before (a fix's edits are all or nothing), and the names of
+    the rules whose fixes would change what they may not (see _allowed)."""
+    chosen, taken, disallowed = [], [], []
+    protected = _protected_lines(card)
     for f in sorted(findings, key=lambda f: not (f.fix and f.fix.safe)):  # safe fixes first
         if f.fix is None or not (f.fix.safe or unsafe):
+            continue
+        if not _allowed(f.fix, card, protected):
+            disallowed.append(f.name)
             continue
         ranges = [((e.line, e.column), (e.end_line, e.end_column)) for e in f.fix.edits]
         if any(a < d and c < b or a == c for a, b in ranges for c, d in taken):
             continue
         chosen.append(f)
         taken.extend(ranges)
-    return chosen
+    return chosen, disallowed
 
 
 def _errors(result: FileResult) -> Counter:
@@ -64,8 +115,9 @@ def _errors(result: FileResult) -> Counter:
 
 
 def _verify(before: Card, before_result: FileResult, after_text: str, path: str, config: Config,
-            registry: Registry, *, with_score: bool = False) -> tuple[tuple[Card, FileResult] | None, str | None]:
-    """Lint the new text; refuse it if the front matter stopped parsing or a new error appeared.
+            registry: Registry, fixes, *, with_score: bool = False) -> tuple[tuple[Card, FileResult] | None, str | None]:
+    """Lint the new text; refuse it if the front matter stopped parsing, if its parsed values changed
+    other than the fixes declare (same values, same types), or if a new error appeared.
     On success, the new card and its findings, which the next round starts from."""
     try:
         after = load_card(after_text, path)
@@ -75,6 +127,9 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
         fm = after.front_matter
         if fm is None or not isinstance(fm.data, dict) or len(fm.problems) > len(before.front_matter.problems):
             return None, "the front matter would no longer parse"
+        expected = _with_changes(before.front_matter.data, [c for fix in fixes for c in fix.metadata])
+        if not _same(fm.data, expected):
+            return None, "the front matter would read differently than the fix intends"
     result = lint_card(after, config, registry, with_score=with_score)
     grown = [name for name, n in _errors(result).items() if n > _errors(before_result)[name]]
     if grown:
@@ -82,14 +137,38 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
     return (after, result), None
 
 
+def _with_changes(data: dict, changes) -> dict:
+    import copy
+    out = copy.deepcopy(data)
+    for path, value in changes:
+        node = out
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = value
+    return out
+
+
+def _same(a, b) -> bool:
+    """Equal values of equal types all the way down (1 is not True, "1.10" is not 1.1)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b or (a != a and b != b)  # NaN equals NaN here
+
+
 def verify_fix(card: Card, result: FileResult, finding: Finding, config: Config, registry: Registry) -> bool:
     """Whether one finding's fix, applied alone, passes the same verification as a round of `fix`."""
     base = card.original if card.line_map else card
+    if not _allowed(finding.fix, card, _protected_lines(card)):
+        return False
     try:
         new = apply_edits(base, list(finding.fix.edits))
     except ValueError:
         return False
-    _, problem = _verify(card, result, new, card.path, config, registry)
+    _, problem = _verify(card, result, new, card.path, config, registry, [finding.fix])
     return problem is None
 
 
@@ -101,19 +180,30 @@ def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *
     result = lint_card(card, config, registry)
     for _ in range(MAX_ROUNDS):
         candidates = [f for f in result.findings if f.name not in refused_rules]
-        chosen = _pick(candidates, unsafe)
+        chosen, disallowed = _pick(candidates, unsafe, card)
+        for name in dict.fromkeys(disallowed):
+            refused_rules.add(name)
+            outcome.refused.append(f"{name}: fix not applied: it would change text in the front matter or in code")
         if not chosen:
             break
         base = card.original if card.line_map else card
-        new = apply_edits(base, [e for f in chosen for e in f.fix.edits])
+        try:
+            new = apply_edits(base, [e for f in chosen for e in f.fix.edits])
+            verified, problem = _verify(card, result, new, path, config, registry, [f.fix for f in chosen],
+                                        with_score=True)
+        except EditMismatch as exc:
+            new, verified, problem = None, None, str(exc)
         if new == current:
             break
-        verified, problem = _verify(card, result, new, path, config, registry, with_score=True)
         if problem:
             # find the rule whose fix breaks the card, drop its fixes, and try the rest again
             for name in dict.fromkeys(f.name for f in chosen):
-                only = [e for f in chosen if f.name == name for e in f.fix.edits]
-                _, why = _verify(card, result, apply_edits(base, only), path, config, registry)
+                mine = [f.fix for f in chosen if f.name == name]
+                try:
+                    _, why = _verify(card, result, apply_edits(base, [e for fix in mine for e in fix.edits]), path,
+                                     config, registry, mine)
+                except EditMismatch as exc:
+                    why = str(exc)
                 if why:
                     refused_rules.add(name)
                     outcome.refused.append(f"{name}: fix not applied: {why}")
@@ -137,60 +227,151 @@ def _inside(path: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def write_atomic(path: str, text: str, bom: bool) -> None:
-    """Write via a temporary file in the same folder and a rename; keep the file's permissions."""
+@dataclass(frozen=True)
+class _Read:
+    """A card as fix read it: where it really is, which file that was, and its bytes."""
+    target: str
+    device: int
+    inode: int
+    data: bytes
+
+
+def read_card(path: str, root: str, max_size: int | None) -> _Read | None:
+    """Read a card to fix it; None when it is larger than max_size. Only a regular file is read (never a
+    FIFO, a device or a link out of the tree), without blocking and without reading past the limit."""
+    if os.path.islink(path) and not _inside(path, root):
+        raise FixError(f"{path}: a symbolic link out of the tree ({os.path.realpath(path)}); not fixed")
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    folder = os.path.dirname(target) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".cardlint-", suffix=".tmp", dir=folder)
     try:
+        fd, st = open_regular(target)
+    except OSError as exc:
+        raise FixError(f"{path}: cannot read: {exc if isinstance(exc, NotRegular) else exc.strerror}") from None
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(max_size + 1) if max_size else fh.read()
+    if max_size and len(data) > max_size:
+        return None
+    return _Read(target, st.st_dev, st.st_ino, data)
+
+
+def write_card(card: _Read, new: bytes) -> None:
+    """The one place `fix` writes a file. It writes only if the file is still the one it read, holding the
+    bytes it read (an edit saved meanwhile is never overwritten, a link swapped in is never followed),
+    through a temporary file and a rename that keep mode and owner, or in place for a file with several
+    hard links. A full disk, a read-only folder or a signal leaves the card as it was and no temporary file."""
+    path = card.target
+    try:
+        st = os.lstat(path)
+        with open(path, "rb") as fh:
+            current = fh.read(len(card.data) + 1)
+    except OSError as exc:
+        raise FixError(f"{path}: cannot read it again before writing: {exc.strerror}; not fixed") from None
+    if stat.S_ISLNK(st.st_mode) or (st.st_dev, st.st_ino) != (card.device, card.inode):
+        raise FixError(f"{path}: the file was replaced while cardlint was fixing it; not fixed")
+    if current != card.data:
+        raise FixError(f"{path}: the file changed while cardlint was fixing it; not fixed (run fix again)")
+    if not os.access(path, os.W_OK) or not st.st_mode & 0o222:  # even root must not overwrite a read-only file
+        raise FixError(f"{path}: the file is read-only; not fixed")
+    with _signals_as_exceptions():
+        if st.st_nlink > 1:
+            _write_in_place(path, card, new)
+        else:
+            _write_replacing(path, st, new)
+
+
+def _write_in_place(path: str, card: _Read, new: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "wb") as fh:
-            fh.write((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            if (os.fstat(fh.fileno()).st_ino) != card.inode:
+                raise FixError(f"{path}: the file was replaced while cardlint was fixing it; not fixed")
+            fh.write(new)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise FixError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _write_replacing(path: str, st: os.stat_result, new: bytes) -> None:
+    folder = os.path.dirname(path) or "."
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".cardlint-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(new)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()) and hasattr(os, "chown"):
+            os.chown(tmp, st.st_uid, st.st_gid)  # keep the owner (root can; others own their files anyway)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise FixError(f"{path}: cannot write: {exc.strerror}; the card is unchanged") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+class _Interrupted(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def _signals_as_exceptions():
+    """While a card is written, SIGTERM and SIGHUP unwind like Ctrl-C, so the temporary file is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    except _Interrupted as exc:
+        raise SystemExit(128 + exc.args[0]) from None
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """A diff that `patch -p0` and `git apply` take, line endings and a missing final newline kept."""
     out = []
-    for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                     fromfile=path, tofile=path):
-        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    for line in difflib.unified_diff(_patch_lines(before), _patch_lines(after), fromfile=path, tofile=path):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _patch_lines(text: str) -> list[str]:
+    """Lines as patch and git see them: ended by LF alone (a form feed, CR or U+2028 is text in a line)."""
+    lines = text.split("\n")
+    out = [l + "\n" for l in lines[:-1]]
+    return out + [lines[-1]] if lines[-1] else out
 
 
 def fix_file(path: str, config: Config, registry: Registry, *, unsafe: bool, diff: bool, root: str) -> tuple[FixOutcome | None, FileResult, str]:
     """(outcome or None, remaining findings, diff text). Raises FixError for a file it must not touch."""
-    if os.path.islink(path) and not _inside(path, root):
-        raise FixError(f"{path}: a symbolic link out of the tree ({os.path.realpath(path)}); not fixed")
+    read = read_card(path, root, config.max_file_size)
+    if read is None:
+        return None, lint_file(path, config, registry), ""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise FixError(f"{path}: cannot read: {exc.strerror}") from None
-    if config.max_file_size and len(data) > config.max_file_size:
-        return None, lint_bytes(data, path, config, registry), ""
-    try:
-        text, bom = decode(data)
+        text, bom = decode(read.data)
     except Unreadable:
-        return None, lint_bytes(data, path, config, registry), ""
+        return None, lint_bytes(read.data, path, config, registry), ""
     outcome = fix_text_outcome(text, path, config, registry, unsafe=unsafe)
     patch = ""
     if outcome.changed:
+        prefix = "\ufeff" if bom else ""
         if diff:
-            prefix = "\ufeff" if bom else ""
             patch = unified_diff(path, prefix + text, prefix + outcome.text)
         else:
-            # even root must not overwrite a file its owner marked read-only
-            if not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222:
-                raise FixError(f"{path}: the file is read-only; not fixed")
-            write_atomic(path, outcome.text, bom)
+            write_card(read, (prefix + outcome.text).encode("utf-8"))
     return outcome, outcome.result, patch
 
 
@@ -209,7 +390,13 @@ def run_fix(args, registry: Registry) -> int:
     for t in targets:
         config = finder.for_path(t.path if not t.stdin else (args.stdin_filename or "."))
         if t.stdin:
-            data = sys.stdin.buffer.read()
+            limit = config.max_file_size
+            data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+            if limit and len(data) > limit:  # too large to fix: passed through, and reported
+                sys.stdout.buffer.write(data)
+                shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+                results.append(lint_bytes(data, t.path, config, registry))
+                continue
             try:
                 text, bom = decode(data)
             except Unreadable:

@@ -12,12 +12,14 @@ _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace the text from (line, column) up to, not including, (end_line, end_column)."""
+    """Replace the text from (line, column) up to, not including, (end_line, end_column). When `expect`
+    is given, the fixer applies the edit only if the range still holds exactly that text."""
     line: int
     column: int
     end_line: int
     end_column: int
     text: str
+    expect: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,10 @@ class Fix:
     edits: tuple[Edit, ...]
     safe: bool = True
     description: str = ""
+    # the front matter values the fix sets, as (path, new value): the fixer checks that the parsed front
+    # matter changes exactly so. Only fixes that declare changes may edit the front matter at all.
+    metadata: tuple[tuple[tuple, object], ...] = ()
+    whole_file: bool = False  # the fix rewrites the whole file (a recovered pipe-mangled card)
 
 
 @dataclass

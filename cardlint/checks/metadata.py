@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..document import MAX_SCAN
+from ..document import MAX_SCAN, yaml_scalar
 from ..packs import schema, vocab, vocab_list
 from ..rule import Edit, Fix, Problem, rule
 
@@ -59,12 +59,20 @@ def closest(value: str, choices, *, cutoff: float | None = 0.75) -> str | None:
     return lower[match[0]] if match else None
 
 
-def _value_fix(fm, path, replacement: str, description: str) -> Fix | None:
-    """Replace a scalar value node in place; the rest of the YAML stays byte for byte."""
-    if path not in fm.positions or path not in fm.ends:
+def _value_fix(fm, path, value, description: str) -> Fix | None:
+    """Replace a scalar value node in place with `value` (a string, or a list of strings), written so that
+    YAML reads back exactly that value and type; the rest of the YAML stays byte for byte."""
+    if path not in fm.positions or path not in fm.ends or path not in fm.sources:
         return None
+    source = fm.sources[path]
+    quote = source[:1] if source[:1] in ("'", '"') else ""
+    if isinstance(value, list):
+        text = "[" + ", ".join(yaml_scalar(v, quote, flow=True) for v in value) + "]"
+    else:
+        text = yaml_scalar(value, quote)
     (l1, c1), (l2, c2) = fm.positions[path], fm.ends[path]
-    return Fix((Edit(l1, c1, l2, c2, replacement),), safe=True, description=description)
+    return Fix((Edit(l1, c1, l2, c2, text, expect=source),), safe=True, description=description,
+               metadata=((path, value),))
 
 
 # -- the block itself --------------------------------------------------------------------------------
@@ -415,7 +423,7 @@ def invalid_language(card, ctx):
     if isinstance(value, str) and ctx.card_type == "dataset":
         line, col = fm.where(("language",))
         yield Problem(line, col, f"language must be a list for a dataset card; write [{value}]",
-                      fix=_value_fix(fm, ("language",), f"[{value}]", "language -> list"))
+                      fix=_value_fix(fm, ("language",), [value], "language -> list"))
     if not isinstance(value, (list, str, bool)):
         if value is not None:
             line, col = fm.where(("language",))
@@ -692,7 +700,7 @@ def invalid_metadata(card, ctx):
         if isinstance(error.instance, str) and error.instance and ("array" in str(error.schema.get("type", "")) or
                                                                    any(s.get("type") == "array" for s in error.schema.get("anyOf", []))):
             message += f"; a string is read one character at a time: write [{error.instance}]"
-            fix = _value_fix(fm, path, f"[{error.instance}]", f"{_path(path)} -> list")
+            fix = _value_fix(fm, path, [error.instance], f"{_path(path)} -> list")
         yield Problem(line, col, message, fix=fix)
 
 

@@ -32,7 +32,9 @@ def pipe_mangled_file(card, ctx):
         return
     orig = card.original
     last = len(orig.lines)
-    fix = Fix((Edit(1, 1, last, len(orig.lines[-1]) + 1, card.raw),), description="recover the pipe-mangled card")
+    # card.text has "\n" breaks; the fixer writes them as the file's own line ending
+    fix = Fix((Edit(1, 1, last, len(orig.lines[-1]) + 1, card.text),), description="recover the pipe-mangled card",
+              whole_file=True)
     yield Problem(1, 1, f"every line of this file is wrapped as \"text |\" with \"|\" lines between (copied from a "
                   f"rendered view); the card inside has {len(card.lines)} lines: run `cardlint fix` to recover it", fix=fix)
 
@@ -209,25 +211,40 @@ def mojibake(card, ctx):
     Not flagged: text in code blocks, code spans and comments; suspicious characters that ftfy does
     not repair (only U+FFFD is reported without a repair).
 
-    Fix: the safe fix applies ftfy's repair to the line."""
+    Fix: the safe fix applies ftfy's repair to the text a reader sees; code spans and URLs stay as they are."""
     for idx, line in enumerate(card.rendered_lines):
         if not line.strip() or not _SUSPECT.search(line[:MAX_SCAN]):
             continue
         import ftfy  # only cards with suspicious characters pay for the import
         raw = card.lines[idx]
-        fixed = ftfy.fix_encoding(raw)
+        fixed = _repair_visible(raw, line, ftfy.fix_encoding)
         m = _SUSPECT.search(line)
         if fixed != raw:
             start = next((i for i, (x, y) in enumerate(zip(raw, fixed)) if x != y), m.start())
             bad = raw[start:start + 12].split(" ")[0] or raw[start:start + 3]
             good_end = len(fixed) - (len(raw) - (start + len(bad)))
             yield Problem(idx + 1, start + 1, f"mojibake \"{bad}\" (UTF-8 read as Latin-1/cp1252); did you mean "
-                          f"\"{fixed[start:good_end]}\"?", fix=Fix((Edit(idx + 1, 1, idx + 1, len(raw) + 1, fixed),),
+                          f"\"{fixed[start:good_end]}\"?", fix=Fix((Edit(idx + 1, 1, idx + 1, len(raw) + 1, fixed, expect=raw),),
                                                                     description="repair mojibake with ftfy"))
         elif "\ufffd" in line:
             col = line.index("\ufffd")
             yield Problem(idx + 1, col + 1, "replacement character U+FFFD: a character was lost in a bad conversion; "
                           "restore the original character")
+
+
+def _repair_visible(raw: str, visible: str, repair) -> str:
+    """Repair each run of text a reader sees; code spans, comments and URLs (blanked in `visible`) stay."""
+    out, start, i, n = [], 0, 0, min(len(raw), len(visible))
+    while i < n:
+        if raw[i] == visible[i] and raw[i] != " ":
+            j = i
+            while j < n and raw[j] == visible[j]:
+                j += 1
+            out += [raw[start:i], repair(raw[i:j])]
+            start = i = j
+        else:
+            i += 1
+    return "".join(out) + raw[start:]
 
 
 _NESTED = re.compile(r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")

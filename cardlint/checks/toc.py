@@ -238,6 +238,10 @@ def toc_out_of_sync(card, ctx):
             last = max(last, sec.line)
 
 
+_ENTRY_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?\[(?:[^\[\]\n]|\\.|\[[^\[\]\n]*\])*\]\(\s*<?#[^)\s>]*>?\s*\)"
+                         r"(?:\*\*|__)?\s*$")
+
+
 def _regenerate(card, toc: Toc, headings, lo: int) -> Fix | None:
     """A new list of the headings, in the TOC's place, with its bullet and indentation."""
     first = card.lines[toc.first_line - 1]
@@ -251,6 +255,8 @@ def _regenerate(card, toc: Toc, headings, lo: int) -> Fix | None:
     last = toc.last_line
     while last > toc.first_line and not card.lines[last - 1].strip():
         last -= 1
+    if not all(_ENTRY_LINE.match(l) for l in card.lines[toc.first_line - 1:last] if l.strip()):
+        return None  # the list holds more than its links (prose, a nested body): regenerating would lose it
     entries = []
     for sec in headings:
         title = sec.title.replace("[", "\\[").replace("]", "\\]")
