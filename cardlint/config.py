@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
@@ -36,6 +37,7 @@ class Config:
     min_score: float | None = None
     max_file_size: int = 5_000_000
     timeout: float = 5.0
+    max_findings: int = 100  # per rule per card; the rest are counted in one finding
     docs_url: str | None = None  # pattern of a rule's documentation page ({code}, {name}); None: cardlint's own
 
     def as_dict(self) -> dict:
@@ -138,7 +140,10 @@ KEYS: dict[str, tuple[dict, str]] = {
     "min-score": ({"type": ["number", "null"], "minimum": 0, "maximum": 100},
                   "Fail for cards whose completeness score is below this."),
     "max-file-size": ({"type": "integer", "minimum": 0}, "Files larger than this many bytes are not linted."),
-    "timeout": ({"type": "number", "minimum": 0}, "Seconds one card may take before it is reported and skipped."),
+    "timeout": ({"type": "number", "minimum": 0},
+                "Seconds of CPU time one card may take (parsing, rules, score, fixes) before it is reported and skipped."),
+    "max-findings": ({"type": "integer", "minimum": 0},
+                     "Findings of one rule shown per card; the rest are counted in one finding. 0: no limit."),
     "docs-url": ({"type": ["string", "null"]},
                  "Pattern of a rule's documentation page, with {code} and {name}; for teams that host the docs."),
 }
@@ -217,9 +222,11 @@ def parse(raw: dict, source: str, registry=None) -> Config:
         elif key == "card-type":
             if value not in CARD_TYPES:
                 raise ConfigError(f"{source}: 'card-type' must be one of {', '.join(CARD_TYPES)}, not {value!r}")
-        elif key in ("min-score", "max-file-size", "timeout"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        elif key in ("min-score", "max-file-size", "timeout", "max-findings"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
                 raise ConfigError(f"{source}: {key!r} must be a non-negative number")
+            if key in ("max-file-size", "max-findings") and not isinstance(value, int):
+                raise ConfigError(f"{source}: {key!r} must be a whole number")
             if key == "min-score" and value > 100:
                 raise ConfigError(f"{source}: 'min-score' must be between 0 and 100")
         setattr(cfg, attr, value)
@@ -241,15 +248,20 @@ def read_file(path: Path, registry=None) -> Config | None:
             raise ConfigError(f"{path}: cannot read: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: nested too deeply to read") from None
         section = data.get("tool", {}).get("cardlint")
         if section is None:
             return None
         return parse(section, str(path), registry)
     import yaml
+    from .document import YamlLimit, safe_yaml
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except YamlLimit as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""

@@ -43,10 +43,8 @@ _FAST_MAX_DEPTH = 200
 
 def _loader_for(text: str):
     if _FAST_LOADER is not None:
-        flow = deepest = 0
-        for m in re.finditer(r"[\[\]{}]", text):
-            flow += 1 if m.group(0) in "[{" else -1
-            deepest = max(deepest, flow)
+        # every opening bracket, quoted or not: a "]" inside a string must not hide deep nesting after it
+        deepest = text.count("[") + text.count("{")
         # an upper bound of block nesting on any line: its indentation plus every "-", "?" and ":"
         block = max((len(l) - len(l.lstrip(" ")) + l.count("-") + l.count("?") + l.count(":")
                      for l in text.split("\n")), default=0)
@@ -167,6 +165,57 @@ class _Bomb(Exception):
     pass
 
 
+def _check_expansion(root, what: str = "the front matter") -> None:
+    """Raise _Bomb when the node graph is nested too deeply, or when aliases and merge keys (`<<`) would
+    expand it past YAML_MAX_NODES values and to more than twice its own size, before anything is built:
+    the expansion itself is what costs gigabytes. A large block without aliases is no bomb."""
+    memo: dict[int, int | None] = {}
+
+    def size(node, depth: int) -> int:
+        if depth > YAML_MAX_DEPTH:
+            raise _Bomb(f"{what} is nested more than {YAML_MAX_DEPTH} levels deep")
+        key = id(node)
+        if key in memo:
+            if memo[key] is None:
+                raise _Bomb(f"{what} holds an alias that contains itself")
+            return memo[key]
+        memo[key] = None
+        if isinstance(node, yaml.ScalarNode):
+            total = 1
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(child, depth + 1) for child in node.value)
+        else:
+            total = 1 + sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        if total > YAML_MAX_NODES and total > 2 * len(memo):
+            raise _Bomb(f"YAML aliases or merge keys expand {what} to more than {YAML_MAX_NODES} values "
+                        "(an alias bomb?)")
+        memo[key] = total
+        return total
+
+    size(root, 0)
+
+
+class YamlLimit(ValueError):
+    """A YAML file (configuration, rule pack) that is too deep or expands too much to read safely."""
+
+
+def safe_yaml(text: str):
+    """Parse a configuration or rule-pack YAML file with the same limits as a card's front matter."""
+    loader = _loader_for(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, "the file")
+        return loader.construct_document(node)
+    except RecursionError:
+        raise YamlLimit("nested too deeply to read") from None
+    except _Bomb as exc:
+        raise YamlLimit(str(exc)) from None
+    finally:
+        loader.dispose()
+
+
 def _load_yaml(fm: FrontMatter) -> None:
     if len(fm.text) > YAML_MAX_CHARS:
         fm.problems.append(YamlProblem("bomb", f"front matter is larger than {YAML_MAX_CHARS} characters", fm.start_line, 1))
@@ -195,9 +244,9 @@ def _load_yaml(fm: FrontMatter) -> None:
         if node is None:
             fm.data = {}
             return
-        budget = [YAML_MAX_NODES]
         try:
-            value = _build(loader, node, (), 0, budget, fm)
+            _check_expansion(node)
+            value = _build(loader, node, (), 0, fm)
         except _Bomb as exc:
             fm.problems.append(YamlProblem("bomb", str(exc), fm.start_line, 1))
             fm.positions.clear()
@@ -214,10 +263,7 @@ def _load_yaml(fm: FrontMatter) -> None:
         loader.dispose()
 
 
-def _build(loader, node, path, depth, budget, fm: FrontMatter):
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _Bomb(f"front matter expands to more than {YAML_MAX_NODES} nodes (an alias bomb?)")
+def _build(loader, node, path, depth, fm: FrontMatter):
     if depth > YAML_MAX_DEPTH:
         raise _Bomb(f"front matter is nested more than {YAML_MAX_DEPTH} levels deep")
     line, col = fm.at(node.start_mark)
@@ -236,7 +282,7 @@ def _build(loader, node, path, depth, budget, fm: FrontMatter):
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             fm.problems.append(YamlProblem("tag", f"YAML tag {node.tag!r} is not allowed in card metadata", line, col))
-        return [_build(loader, item, path + (i,), depth + 1, budget, fm) for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), depth + 1, fm) for i, item in enumerate(node.value)]
     if node.tag != "tag:yaml.org,2002:map":
         fm.problems.append(YamlProblem("tag", f"YAML tag {node.tag!r} is not allowed in card metadata", line, col))
     try:
@@ -249,7 +295,7 @@ def _build(loader, node, path, depth, budget, fm: FrontMatter):
         if not isinstance(key_node, yaml.ScalarNode):
             fm.problems.append(YamlProblem("non-string-key", "a key is a list or mapping, not a string", kline, kcol))
             continue
-        key = _build(loader, key_node, path + ("<key>",), depth + 1, budget, fm)
+        key = _build(loader, key_node, path + ("<key>",), depth + 1, fm)
         if not isinstance(key, str):
             fm.problems.append(YamlProblem(
                 "non-string-key", f"key {key_node.value!r} is read as {type(key).__name__}, not a string; quote it", kline, kcol))
@@ -260,7 +306,7 @@ def _build(loader, node, path, depth, budget, fm: FrontMatter):
                 "YAML keeps only the last one", kline, kcol))
         fm.key_positions[path + (key,)] = (kline, kcol)
         fm.positions.pop(path + (key,), None)
-        result[key] = _build(loader, value_node, path + (key,), depth + 1, budget, fm)
+        result[key] = _build(loader, value_node, path + (key,), depth + 1, fm)
     fm.positions.pop(path + ("<key>",), None)
     return result
 

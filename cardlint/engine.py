@@ -66,28 +66,43 @@ class FileResult:
     fetch_error: str | None = None  # a Hub card that could not be fetched
 
 
-class _Timeout(BaseException):
-    """Raised by the timer; a BaseException so that a rule's own `except Exception` cannot swallow it."""
+class Timeout(BaseException):
+    """Raised when a card's time budget is spent; a BaseException so that a rule's own `except Exception`
+    cannot swallow it."""
+
+
+_BUDGET = {"active": False, "spent": False}
 
 
 @contextmanager
-def _time_limit(seconds: float):
-    """Interrupt a card that takes too long (main thread on POSIX only; elsewhere, no limit)."""
+def card_budget(seconds: float):
+    """The one CPU-time budget for everything done for one card: reading its YAML, the rules, the score,
+    the directives, every round of fix. CPU time (ITIMER_PROF), not wall time, so that a busy machine
+    does not time out healthy cards. Nested uses share the outermost budget; once it is spent, any further
+    use raises at once. Main thread on POSIX only; elsewhere, no limit."""
+    if _BUDGET["active"]:
+        if _BUDGET["spent"]:
+            raise Timeout()
+        yield
+        return
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
 
     def handler(signum, frame):
-        raise _Timeout()
+        _BUDGET["spent"] = True
+        raise Timeout()
 
-    previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, handler)
+    _BUDGET.update(active=True, spent=False)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+        _BUDGET.update(active=False, spent=False)
 
 
 def _stamp(rule: Rule, problem: Problem, card: Card, config: Config) -> Finding:
@@ -134,13 +149,12 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
     result = FileResult(path=card.path, findings=findings)
     current = "parsing"
     try:
-        with _time_limit(config.timeout):
+        with card_budget(config.timeout):
             ctx.directives = directives_mod.parse(card, registry)  # the first use parses the Markdown
             for rule in rules:
                 current = f"rule {rule.code} {rule.name}"
                 try:
-                    for problem in rule.check(card, ctx) or ():
-                        findings.append(_stamp(rule, problem, card, config))
+                    findings += _capped(rule, rule.check(card, ctx) or (), card, config)
                 except RecursionError:
                     findings.append(_stamp(internal, Problem(1, 1, f"{current} gave up: the card is nested too deeply"),
                                            card, config))
@@ -152,19 +166,43 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
                 a = ctx.assessment
                 result.score, result.sections = a.score, a.rows
                 result.profile, result.profile_detected = ctx.profile.name, a.detected
-    except _Timeout:
+            current = "applying directives"
+            findings[:] = [f for f in findings if f.name == "internal-error" or
+                           not ctx.directives.suppresses(f.line, (f.code, f.name))]
+    except Timeout:
         findings.append(_stamp(internal, Problem(1, 1, f"linting took longer than the time budget ({config.timeout:g} s, "
                                                   f"in {current}); the card was only partly checked"), card, config))
     except RecursionError:
         findings.append(_stamp(internal, Problem(1, 1, f"the card is nested too deeply to parse ({current})"), card, config))
     except Exception as exc:
         findings.append(_stamp(internal, Problem(1, 1, f"{current} crashed: {type(exc).__name__}: {exc}"), card, config))
-    result.findings = [f for f in findings if f.name == "internal-error" or
-                       not ctx.directives.suppresses(f.line, (f.code, f.name))]
+    result.findings = findings
     if card.line_map:
         _map_lines(result.findings, card)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def budget_spent() -> bool:
+    """Whether the card's time budget ran out (inside card_budget)."""
+    return _BUDGET["spent"]
+
+
+def _capped(rule: Rule, problems, card: Card, config: Config) -> list[Finding]:
+    """At most max-findings findings of one rule on one card, then one that says how many more there were."""
+    out: list[Finding] = []
+    limit, more, first_more = config.max_findings, 0, None
+    for problem in problems:
+        if limit and len(out) >= limit:
+            more += 1
+            first_more = first_more or problem
+            continue
+        out.append(_stamp(rule, problem, card, config))
+    if more:
+        out.append(_stamp(rule, Problem(first_more.line, first_more.column,
+                                        f"{more:,} more {rule.name} finding{'s' if more != 1 else ''} on this card not "
+                                        f"shown (max-findings: {limit})"), card, config))
+    return out
 
 
 def _map_lines(findings: list[Finding], card: Card) -> None:
@@ -197,11 +235,16 @@ def lint_bytes(data: bytes | str, path: str, config: Config, registry: Registry,
     if too_large:
         return too_large
     try:
-        card = load_card(data, path)
+        with card_budget(config.timeout):  # reading the front matter counts against the card's budget
+            card = load_card(data, path)
+            return lint_card(card, config, registry, with_score=with_score)
     except Unreadable as exc:
         return FileResult(path=path, findings=[meta_finding(registry, config, "unreadable-file", path, str(exc),
                                                             exc.line, exc.column)])
-    return lint_card(card, config, registry, with_score=with_score)
+    except Timeout:
+        return FileResult(path=path, findings=[meta_finding(
+            registry, config, "internal-error", path,
+            f"reading the card took longer than the time budget ({config.timeout:g} s of CPU); it was not checked")])
 
 
 class NotRegular(OSError):

@@ -1,6 +1,7 @@
 """Apply fixes safely: non-overlapping edits bottom-up, re-lint until stable, verify, write atomically."""
 from __future__ import annotations
 
+import bisect
 import contextlib
 import difflib
 import os
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .document import Card, Unreadable, decode, load_card
-from .engine import FileResult, NotRegular, lint_bytes, lint_card, lint_file, open_regular
+from .engine import FileResult, NotRegular, Timeout, budget_spent, card_budget, lint_bytes, lint_card, lint_file, open_regular
 from .registry import Registry
 from .rule import Edit, Finding
 
@@ -103,11 +104,22 @@ def _pick(findings: list[Finding], unsafe: bool, card: Card) -> tuple[list[Findi
             disallowed.append(f.name)
             continue
         ranges = [((e.line, e.column), (e.end_line, e.end_column)) for e in f.fix.edits]
-        if any(a < d and c < b or a == c for a, b in ranges for c, d in taken):
+        if any(_overlaps(taken, a, b) for a, b in ranges):
             continue
         chosen.append(f)
-        taken.extend(ranges)
+        for r in ranges:
+            bisect.insort(taken, r)
     return chosen, disallowed
+
+
+def _overlaps(taken: list, a, b) -> bool:
+    """Whether [a, b) overlaps a range of `taken` (sorted, not overlapping each other); two insertions at
+    one position overlap too. Only the neighbours need a look: O(log n)."""
+    i = bisect.bisect_left(taken, (a, b))
+    for c, d in taken[max(0, i - 1):i + 1]:
+        if a < d and c < b or a == c:
+            return True
+    return False
 
 
 def _errors(result: FileResult) -> Counter:
@@ -173,12 +185,30 @@ def verify_fix(card: Card, result: FileResult, finding: Finding, config: Config,
 
 
 def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *, unsafe: bool = False) -> FixOutcome:
-    current = text
     outcome = FixOutcome(text=text, changed=False)
+    try:
+        with card_budget(config.timeout):  # one budget for every round
+            _fix_rounds(text, path, config, registry, unsafe, outcome)
+    except Timeout:
+        outcome.refused.append(f"fixing took longer than the time budget ({config.timeout:g} s of CPU); "
+                               "only the fixes verified before then are kept")
+    if outcome.result is None:
+        outcome.result = lint_bytes(outcome.text, path, config, registry)
+    outcome.changed = outcome.text != text
+    return outcome
+
+
+def _fix_rounds(text: str, path: str, config: Config, registry: Registry, unsafe: bool, outcome: FixOutcome) -> None:
+    current = text
     refused_rules: set[str] = set()
     card = load_card(current, path)
     result = lint_card(card, config, registry)
+    outcome.result = result
     for _ in range(MAX_ROUNDS):
+        if budget_spent():
+            raise Timeout()
+        if any(f.name == "internal-error" for f in result.findings):
+            break  # a card that was not fully checked is not fixed further
         candidates = [f for f in result.findings if f.name not in refused_rules]
         chosen, disallowed = _pick(candidates, unsafe, card)
         for name in dict.fromkeys(disallowed):
@@ -211,10 +241,7 @@ def fix_text_outcome(text: str, path: str, config: Config, registry: Registry, *
         outcome.applied.update(f.name for f in chosen)
         current = new
         card, result = verified  # parsed and linted once: the next round starts from it
-    outcome.text = current
-    outcome.changed = current != text
-    outcome.result = result
-    return outcome
+        outcome.text, outcome.result = current, result
 
 
 # -- files --------------------------------------------------------------------------------------------

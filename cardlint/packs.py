@@ -116,9 +116,10 @@ def parse_profile(data: dict, origin: str) -> Profile:
 
 
 def _read_yaml(path: Path):
+    from .document import YamlLimit, safe_yaml
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return safe_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlLimit) as exc:
         raise PackError(f"{path}: cannot read rule pack file: {exc}") from None
 
 

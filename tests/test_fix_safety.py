@@ -71,8 +71,8 @@ def mutate(text: str, rng: random.Random) -> str:
 
 def _variant(a, b) -> bool:
     """A change a metadata fix may make: a string wrapped in a list, or a spelling variant of the same id."""
-    if isinstance(a, str) and isinstance(b, list):
-        return b == [a]
+    if isinstance(a, str) and isinstance(b, list):  # wrapped, and perhaps also respelled by a second fix
+        return len(b) == 1 and (b[0] == a or _variant(a, b[0]))
     if isinstance(a, str) and isinstance(b, str):
         norm = lambda s: re.sub(r"[\s_-]+|licen[sc]e", "", s.lower())  # noqa: E731
         return a.lower() == b.lower() or norm(a) == norm(b) or b == re.split(r"[-_]", a)[0].lower()

@@ -74,8 +74,9 @@ def test_yaml_bombs_are_invalid_front_matter():
     for nested in ("---\nx:\n" + "- " * 100_000 + "y\n---\n", "---\n" + "".join(" " * i + f"k{i}:\n" for i in range(1400)) + "---\n"):
         found = lint(nested)  # libyaml would overflow the C stack on these: they take the Python loader
         assert any(f.name == "invalid-front-matter" for f in found) and "internal-error" not in names(found)
+    # a large block without aliases (a skops hyperparameter dump) is read, not called a bomb
     wide = lint("---\n" + "".join(f"k{i}: [1, 2, 3]\n" for i in range(30_000)) + "---\n")
-    assert any(f.name == "invalid-front-matter" for f in wide)
+    assert not any("bomb" in f.message for f in wide) and "internal-error" not in names(wide)
 
 
 def test_yaml_tags_are_data_or_errors_never_executed(tmp_path):
@@ -97,9 +98,10 @@ def test_adversarial_runs_finish_within_the_budget(char):
 def test_a_hanging_rule_is_cut_off_and_the_run_goes_on(monkeypatch):
     from cardlint.checks import content
 
-    def forever(card, ctx):
+    def forever(card, ctx):  # spins, as a rule caught in a runaway loop does
+        n = 0
         while True:
-            time.sleep(0.01)
+            n += 1
         yield  # pragma: no cover
     monkeypatch.setattr(content.empty_section, "check", forever)
     start = time.monotonic()
