@@ -69,15 +69,19 @@ def apply(path: str, results) -> int:
 
 def changed_files(ref: str) -> set[str]:
     """Absolute paths of files changed since a git ref (committed, staged or not, and untracked)."""
-    def git(*args: str) -> str:
+    def git(*args: str, failure: str | None = None) -> str:
         try:
             proc = subprocess.run(["git", *args], capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise UsageError(f"--diff-base needs git: {exc}") from None
         if proc.returncode != 0:
-            raise UsageError(f"--diff-base {ref}: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else 'git failed'}")
+            raise UsageError(f"--diff-base {ref}: {failure or (proc.stderr.strip().splitlines() or ['git failed'])[-1]}")
         return proc.stdout
+    if not ref or ref.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
+        raise UsageError(f"--diff-base {ref!r}: not a git ref")
     top = git("rev-parse", "--show-toplevel").strip()
-    names = git("diff", "--name-only", "--diff-filter=d", ref, "--").splitlines()
-    names += git("ls-files", "--others", "--exclude-standard", "--full-name").splitlines()
+    commit = git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}",
+                 failure="no such commit in this repository").strip()
+    names = git("diff", "-z", "--name-only", "--diff-filter=d", commit, "--").split("\0")
+    names += git("ls-files", "-z", "--others", "--exclude-standard", "--full-name").split("\0")
     return {os.path.realpath(os.path.join(top, n)) for n in names if n}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -9,6 +10,7 @@ from ._version import __version__
 from .config import ConfigError, selector_known
 from .files import UsageError, collect
 from .packs import PackError
+from .report.escape import say
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -107,10 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         return {"check": cmd_check, "fix": cmd_fix, "report": cmd_report, "rules": cmd_rules,
                 "explain": cmd_explain, "config": cmd_config, "server": cmd_server}[args.command](args)
     except (UsageError, ConfigError, PackError) as exc:
-        print(f"cardlint: error: {exc}", file=sys.stderr)
+        say(f"error: {exc}")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("cardlint: interrupted", file=sys.stderr)
+        say("interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
@@ -121,7 +123,7 @@ def _registry():
     from . import registry as reg_mod
     reg = reg_mod.load()
     for err in reg.errors:
-        print(f"cardlint: warning: {err}", file=sys.stderr)
+        say(f"warning: {err}")
     return reg
 
 
@@ -159,14 +161,16 @@ def _jobs(args, finder):
             return
     targets, warnings = collect(args.paths, finder, args.stdin_filename)
     for w in warnings:
-        print(f"cardlint: warning: {w}", file=sys.stderr)
+        say(f"warning: {w}")
     if getattr(args, "diff_base", None):
         from .baseline import changed_files
         changed = changed_files(args.diff_base)
         targets = [t for t in targets if t.stdin or t.hub or os.path.realpath(t.path) in changed]
     for t in targets:
         if t.stdin:
-            yield Job(t.path, data=sys.stdin.buffer.read(), config_path=args.stdin_filename or ".")
+            limit = finder.for_path(args.stdin_filename or ".").max_file_size  # read no more than that
+            yield Job(t.path, data=sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read(),
+                      config_path=args.stdin_filename or ".")
         elif t.hub:
             yield Job(t.path, hub=True, config_path=".")
         else:
@@ -219,14 +223,15 @@ def _progress(results, args):
 def _fetch_errors(results) -> bool:
     failed = [r.fetch_error for r in results if r.fetch_error]
     for message in failed:
-        print(f"cardlint: error: {message}", file=sys.stderr)
+        say(f"error: {message}")
     return bool(failed)
 
 
 def _write(text: str, output: str | None) -> None:
     if output:
+        from .paths import output_file
         try:
-            with open(output, "w", encoding="utf-8") as fh:
+            with output_file(output) as fh:
                 fh.write(text)
         except OSError as exc:
             raise UsageError(f"cannot write {output!r}: {exc.strerror}") from None
@@ -277,21 +282,20 @@ def cmd_check(args) -> int:
     if args.write_baseline:
         from . import baseline
         n = baseline.write(args.write_baseline, results)
-        print(f"cardlint: recorded {n} finding{'s' if n != 1 else ''} of {len(results)} card"
-              f"{'s' if len(results) != 1 else ''} in {args.write_baseline}", file=sys.stderr)
+        say(f"recorded {n} finding{'s' if n != 1 else ''} of {len(results)} card"
+              f"{'s' if len(results) != 1 else ''} in {args.write_baseline}")
         return EXIT_OK
     if args.baseline:
         from . import baseline
         known = baseline.apply(args.baseline, results)
         if known:
-            print(f"cardlint: {known} finding{'s' if known != 1 else ''} recorded in the baseline not shown",
-                  file=sys.stderr)
+            say(f"{known} finding{'s' if known != 1 else ''} recorded in the baseline not shown")
     fmt = _format(args)
     text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet,
                   docs_url=_finder(args, registry).for_folder().docs_url)
     _write(text, args.output)
     for line in _below_min(results):
-        print(f"cardlint: {line}", file=sys.stderr)
+        say(f"{line}")
     _fetch_errors(results)
     return _exit_code(results, args.strict)
 
@@ -303,28 +307,30 @@ def cmd_fix(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import completeness
+    from .paths import output_file
     registry = _registry()
     results = _Kept(_progress(iter_results(args, registry), args))
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        if args.format == "json":
-            completeness.write_json(results, out)
-        elif args.format == "html":
-            from .report import html
-            html.write(results, out)
-        else:
-            completeness.write_text(results, out, color=_color(args), top=args.top)
+        with output_file(args.output) if args.output else contextlib.nullcontext(sys.stdout) as out:
+            _write_report(args, results, out)
     except OSError as exc:
-        raise UsageError(f"cannot write {args.output!r}: {exc.strerror}") from None
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        raise UsageError(f"cannot write {args.output!r}: {exc.strerror or exc}") from None
     for line in results.below_min:
-        print(f"cardlint: {line}", file=sys.stderr)
+        say(line)
     if results.fetch_failed or results.internal:
         return EXIT_ERROR
     return EXIT_FINDINGS if results.below_min else EXIT_OK
+
+
+def _write_report(args, results, out) -> None:
+    from .report import completeness
+    if args.format == "json":
+        completeness.write_json(results, out)
+    elif args.format == "html":
+        from .report import html
+        html.write(results, out)
+    else:
+        completeness.write_text(results, out, color=_color(args), top=args.top)
 
 
 class _Kept:
@@ -339,7 +345,7 @@ class _Kept:
         for r in self.results:
             self.below_min += _below_min([r])
             if r.fetch_error:
-                print(f"cardlint: error: {r.fetch_error}", file=sys.stderr)
+                say(f"error: {r.fetch_error}")
                 self.fetch_failed = True
             self.internal = self.internal or any(f.name == "internal-error" for f in r.findings)
             yield r
@@ -353,7 +359,7 @@ def cmd_rules(args) -> int:
             written = write_docs(args.docs, registry)
         except OSError as exc:
             raise UsageError(f"cannot write {args.docs!r}: {exc.strerror}") from None
-        print(f"cardlint: wrote {len(written)} pages to {args.docs}", file=sys.stderr)
+        say(f"wrote {len(written)} pages to {args.docs}")
         return EXIT_OK
     if args.profiles:
         from .packs import profiles

@@ -38,10 +38,11 @@ def template_profile(path: str) -> Profile:
     """A profile derived from a hub's own template file: its headings are the expected sections,
     its bold bullet labels the fields, and its paragraphs the guidance that must not stay verbatim."""
     from .document import load_card
+    from .paths import read_regular, reason
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path)
     except OSError as exc:
-        raise PackError(f"{path}: cannot read template: {exc.strerror}") from None
+        raise PackError(f"{path}: cannot read template: {reason(exc)}") from None
     card = load_card(data, path)
     sections = [{"title": re.sub(r"\s*\[optional\]", "", s.title, flags=re.I),
                  "required": "[optional]" not in s.title.lower()}
@@ -66,10 +67,8 @@ def template_profile(path: str) -> Profile:
 
 
 def choose_profile(card, config, card_type: str) -> Profile:
-    if config.template:
-        base = Path(config.source).parent if config.source else Path.cwd()
-        path = config.template if Path(config.template).is_absolute() else str(base / config.template)
-        return template_profile(path)
+    if config.template:  # absolute: made so by the configuration file or the command line
+        return template_profile(config.template)
     known = profiles(tuple(config.rule_packs))
     if config.profile:
         if config.profile not in known:

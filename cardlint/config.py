@@ -229,8 +229,26 @@ def parse(raw: dict, source: str, registry=None) -> Config:
                 raise ConfigError(f"{source}: {key!r} must be a whole number")
             if key == "min-score" and value > 100:
                 raise ConfigError(f"{source}: 'min-score' must be between 0 and 100")
+        if key in ("template", "rule-packs") and value is not None:
+            value = _confined(value, cfg.root, key, source)
         setattr(cfg, attr, value)
     return cfg
+
+
+def _confined(value, folder: Path, key: str, source: str):
+    """A configuration file's paths, made absolute from its own folder, and refused when they lead out of
+    its repository: a configuration in a pull request must not read the runner's other files. (The same
+    paths given on the command line are the user's own choice and are not confined.)"""
+    from .paths import repository_root, within
+    root = repository_root(folder)
+    out = []
+    for v in [value] if isinstance(value, str) else value:
+        path = os.path.join(folder, v)
+        if not within(path, root):
+            raise ConfigError(f"{source}: {key!r} path {v!r} leads outside the repository ({root}); "
+                              "pass it on the command line to use it anyway")
+        out.append(os.path.normpath(path))
+    return out[0] if isinstance(value, str) else out
 
 
 def _distance(a: str, b: str) -> int:
@@ -240,12 +258,17 @@ def _distance(a: str, b: str) -> int:
 
 def read_file(path: Path, registry=None) -> Config | None:
     """Config from one file; None if the file is a pyproject.toml without [tool.cardlint]."""
+    from .paths import read_regular, reason
+    try:
+        text = read_regular(path).decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {reason(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
     if path.name.endswith(".toml"):
         import tomllib
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read: {exc}") from None
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         except RecursionError:
@@ -257,9 +280,7 @@ def read_file(path: Path, registry=None) -> Config | None:
     import yaml
     from .document import YamlLimit, safe_yaml
     try:
-        data = safe_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        data = safe_yaml(text)
     except YamlLimit as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from functools import cached_property
 from . import directives as directives_mod
 from .config import Config
 from .document import Card, Unreadable, load_card
+from .paths import open_regular, reason
 from .registry import Registry
 from .rule import Finding, Problem, Rule
 
@@ -247,25 +247,6 @@ def lint_bytes(data: bytes | str, path: str, config: Config, registry: Registry,
             f"reading the card took longer than the time budget ({config.timeout:g} s of CPU); it was not checked")])
 
 
-class NotRegular(OSError):
-    """The path is a FIFO, a device, a socket or a folder: never read as a card."""
-
-
-def open_regular(path: str) -> tuple[int, os.stat_result]:
-    """(fd, stat) of a regular file, opened without blocking (a FIFO would wait for a writer forever)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):
-        os.close(fd)
-        raise NotRegular(f"not a regular file (a {_kind(st.st_mode)})")
-    return fd, st
-
-
-def _kind(mode: int) -> str:
-    return ("FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "folder" if stat.S_ISDIR(mode) else "socket" if stat.S_ISSOCK(mode) else "special file")
-
-
 def lint_file(path: str, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:
     try:
         fd, st = open_regular(path)
@@ -279,7 +260,6 @@ def lint_file(path: str, config: Config, registry: Registry, *, with_score: bool
             if too_large:
                 return too_large
     except OSError as exc:
-        reason = str(exc) if isinstance(exc, NotRegular) else (exc.strerror or str(exc))
         return FileResult(path=path, findings=[meta_finding(registry, config, "unreadable-file", path,
-                                                            f"cannot read the file: {reason}")])
+                                                            f"cannot read the file: {reason(exc)}")])
     return lint_bytes(data, path, config, registry, with_score=with_score)

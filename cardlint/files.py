@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from .config import DEFAULT_INCLUDE, ConfigFinder
+from .paths import within
 
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
              ".pytest_cache", ".ruff_cache", "site-packages", ".eggs"}
@@ -47,6 +48,7 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
             continue
         if os.path.isdir(p):
             found = 0
+            tree = os.path.realpath(p)
             for root, dirs, files in os.walk(p, onerror=lambda e: warnings.append(f"cannot read {e.filename}: {e.strerror}")):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg")))
                 cfg = None
@@ -58,6 +60,9 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
                         continue
                     if os.path.islink(full) and not os.path.exists(full):
                         warnings.append(f"{full}: broken symbolic link, skipped")
+                        continue
+                    if os.path.islink(full) and not within(full, tree):
+                        warnings.append(f"{full}: symbolic link to a file outside {p}, skipped (name it to lint it)")
                         continue
                     if full not in seen:
                         seen.add(full)

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .document import Card, Unreadable, decode, load_card
-from .engine import FileResult, NotRegular, Timeout, budget_spent, card_budget, lint_bytes, lint_card, lint_file, open_regular
+from .engine import FileResult, Timeout, budget_spent, card_budget, lint_bytes, lint_card, lint_file
+from .paths import open_regular, reason, within
 from .registry import Registry
+from .report.escape import say
 from .rule import Edit, Finding
 
 MAX_ROUNDS = 10
@@ -249,11 +251,6 @@ class FixError(Exception):
     pass
 
 
-def _inside(path: str, root: str) -> bool:
-    real, root = os.path.realpath(path), os.path.realpath(root)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
 @dataclass(frozen=True)
 class _Read:
     """A card as fix read it: where it really is, which file that was, and its bytes."""
@@ -266,13 +263,13 @@ class _Read:
 def read_card(path: str, root: str, max_size: int | None) -> _Read | None:
     """Read a card to fix it; None when it is larger than max_size. Only a regular file is read (never a
     FIFO, a device or a link out of the tree), without blocking and without reading past the limit."""
-    if os.path.islink(path) and not _inside(path, root):
+    if os.path.islink(path) and not within(path, root):
         raise FixError(f"{path}: a symbolic link out of the tree ({os.path.realpath(path)}); not fixed")
     target = os.path.realpath(path)
     try:
         fd, st = open_regular(target)
     except OSError as exc:
-        raise FixError(f"{path}: cannot read: {exc if isinstance(exc, NotRegular) else exc.strerror}") from None
+        raise FixError(f"{path}: cannot read: {reason(exc)}") from None
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(max_size + 1) if max_size else fh.read()
     if max_size and len(data) > max_size:
@@ -409,7 +406,7 @@ def run_fix(args, registry: Registry) -> int:
     finder = _finder(args, registry)
     targets, warnings = collect(args.paths, finder, args.stdin_filename)
     for w in warnings:
-        print(f"cardlint: warning: {w}", file=sys.stderr)
+        say(f"warning: {w}")
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     results, patches, failed = [], [], False
     applied: Counter = Counter()
@@ -438,12 +435,12 @@ def run_fix(args, registry: Registry) -> int:
             results.append(outcome.result)
             applied.update(outcome.applied)
             for r in outcome.refused:
-                print(f"cardlint: {t.path}: {r}", file=sys.stderr)
+                say(f"{t.path}: {r}")
             continue
         try:
             outcome, result, patch = fix_file(t.path, config, registry, unsafe=unsafe, diff=args.diff, root=root)
         except FixError as exc:
-            print(f"cardlint: error: {exc}", file=sys.stderr)
+            say(f"error: {exc}")
             failed = True
             results.append(lint_file(t.path, config, registry))  # still report what it has
             continue
@@ -451,7 +448,7 @@ def run_fix(args, registry: Registry) -> int:
         if outcome is not None:
             applied.update(outcome.applied)
             for r in outcome.refused:
-                print(f"cardlint: {t.path}: {r}", file=sys.stderr)
+                say(f"{t.path}: {r}")
         if patch:
             patches.append(patch)
         results[-1].min_score = config.min_score
@@ -467,9 +464,9 @@ def run_fix(args, registry: Registry) -> int:
     total = sum(applied.values())
     if total:
         verb = "would fix" if args.diff else "fixed"
-        print(f"cardlint: {verb} {total} finding{'s' if total != 1 else ''} "
-              f"({', '.join(f'{n} {k}' for k, n in sorted(applied.items()))})", file=sys.stderr)
+        say(f"{verb} {total} finding{'s' if total != 1 else ''} "
+              f"({', '.join(f'{n} {k}' for k, n in sorted(applied.items()))})")
     for line in _below_min(results):
-        print(f"cardlint: {line}", file=sys.stderr)
+        say(f"{line}")
     code = _exit_code(results, getattr(args, "strict", False))
     return EXIT_ERROR if failed else code

@@ -13,13 +13,8 @@ from .config import ConfigError
 from .files import UsageError
 from .packs import PackError
 from .report import Summary, render
+from .report.escape import markdown as _md, workflow_data
 from .report.github import RANK
-
-
-def _md(text: str) -> str:
-    """Card text in a Markdown table cell: no pipes, no HTML, no line breaks."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", " ").replace("\n", " "))
 
 
 def summary_markdown(results) -> str:
@@ -31,12 +26,12 @@ def summary_markdown(results) -> str:
     for r in results:
         c = Summary.of([r])
         score = "" if r.score is None else f"{r.score:g}"
-        out.append(f"| `{_md(r.path)}` | {score} | {c.errors} | {c.warnings} | {c.infos} |")
+        out.append(f"| {_md(r.path)} | {score} | {c.errors} | {c.warnings} | {c.infos} |")
     findings = sorted((f for r in results for f in r.findings), key=lambda f: (RANK[f.severity], f.sort_key()))
     if findings:
         out += ["", "### Findings", "", "| severity | location | rule | message |", "| --- | --- | --- | --- |"]
         for f in findings:
-            out.append(f"| {f.severity} | `{_md(f.path)}:{f.line}:{f.column}` | {f.code} {f.name} | {_md(f.message)} |")
+            out.append(f"| {f.severity} | {_md(f.path)}:{f.line}:{f.column} | {f.code} {f.name} | {_md(f.message)} |")
     return "\n".join(out) + "\n"
 
 
@@ -51,12 +46,13 @@ def main() -> int:
         registry = _registry()
         results = lint_targets(args, registry)
     except (UsageError, ConfigError, PackError) as exc:
-        print(f"::error title=cardlint::{exc}")
+        print(f"::error title=cardlint::{workflow_data(str(exc))}")
         return EXIT_ERROR
     sys.stdout.write(render("github", results, registry))
     sarif = os.environ.get("INPUT_SARIF_FILE", "").strip()
     if sarif:
-        with open(sarif, "w", encoding="utf-8") as fh:
+        from .paths import output_file
+        with output_file(sarif) as fh:
             fh.write(render("sarif", results, registry, docs_url=_finder(args, registry).for_folder().docs_url))
     code = _exit_code(results, args.strict)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -117,9 +117,12 @@ def parse_profile(data: dict, origin: str) -> Profile:
 
 def _read_yaml(path: Path):
     from .document import YamlLimit, safe_yaml
+    from .paths import read_regular, reason
     try:
-        return safe_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlLimit) as exc:
+        return safe_yaml(read_regular(path).decode("utf-8"))
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read rule pack file: {reason(exc)}") from None
+    except (UnicodeDecodeError, yaml.YAMLError, YamlLimit) as exc:
         raise PackError(f"{path}: cannot read rule pack file: {exc}") from None
 
 
@@ -130,8 +133,9 @@ def profiles(extra_packs: tuple[str, ...] = ()) -> dict[str, Profile]:
     sources = sorted((data_dir() / "profiles").glob("*.yaml"))
     for pack in extra_packs:
         p = Path(pack)
-        if p.is_dir():
-            sources += sorted((p / "profiles").glob("*.yaml")) + sorted(p.glob("*.yaml"))
+        if p.is_dir():  # a link in the pack that leads out of it is not part of it
+            from .paths import within
+            sources += [f for f in sorted((p / "profiles").glob("*.yaml")) + sorted(p.glob("*.yaml")) if within(f, p)]
         elif p.is_file():
             sources.append(p)
         else:

@@ -5,6 +5,7 @@ carries findings and the score, never the parsed card."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -25,6 +26,7 @@ class Job:
     data: bytes | None = None  # the card itself (stdin, dumps); None: read `path` or fetch a hub id
     config_path: str | None = None  # where to look for configuration
     hub: bool = False
+    error: str | None = None  # a dump row that holds no card: reported as unreadable
 
 
 class HubError(Exception):
@@ -57,18 +59,23 @@ def iter_dump(path: str, id_column: str | None = None, text_column: str | None =
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue
+            where = f"{path}:{number}"
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise UsageError(f"{path}:{number}: not a JSON object: {exc.msg}") from None
+                yield Job(path=where, error=f"row {number} is not JSON: {exc.msg}")
+                continue
+            except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested 100,000 deep
+                yield Job(path=where, error=f"row {number} cannot be read: "
+                                            f"{'nested too deeply' if isinstance(exc, RecursionError) else exc}")
+                continue
             if not isinstance(row, dict):
-                raise UsageError(f"{path}:{number}: not a JSON object")
+                yield Job(path=where, error=f"row {number} is not a JSON object")
+                continue
             if columns is None:
                 columns = (_pick_column(list(row), id_column, ID_COLUMNS, "id", path),
                            _pick_column(list(row), text_column, TEXT_COLUMNS, "text", path))
-            card_id, text = row.get(columns[0]), row.get(columns[1])
-            yield Job(path=str(card_id if card_id is not None else f"{path}:{number}"),
-                      data=(text if isinstance(text, str) else "").encode("utf-8"))
+            yield _row_job(row.get(columns[0]), row.get(columns[1]), where)
 
 
 def _iter_parquet(path: str, id_column, text_column) -> Iterator[Job]:
@@ -83,9 +90,24 @@ def _iter_parquet(path: str, id_column, text_column) -> Iterator[Job]:
     names = pf.schema_arrow.names
     id_col = _pick_column(names, id_column, ID_COLUMNS, "id", path)
     text_col = _pick_column(names, text_column, TEXT_COLUMNS, "text", path)
+    number = 0
     for batch in pf.iter_batches(batch_size=256, columns=[id_col, text_col]):
         for card_id, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
-            yield Job(path=str(card_id), data=(text or "").encode("utf-8"))
+            number += 1
+            yield _row_job(card_id, text, f"{path}:{number}")
+
+
+def _row_job(card_id, text, where: str) -> Job:
+    """A dump row as a job: its id as printable text, its card as bytes (lone surrogates kept as invalid
+    UTF-8, so that the card is reported unreadable, with the offset, rather than ending the run)."""
+    name = where if card_id is None else str(card_id).encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(text, str):
+        return Job(path=name, data=text.encode("utf-8", "surrogatepass"))
+    if isinstance(text, bytes):
+        return Job(path=name, data=text)
+    if text is None:
+        return Job(path=name, data=b"")
+    return Job(path=name, error=f"the card column holds {type(text).__name__}, not text")
 
 
 # -- the Hub ---------------------------------------------------------------------------------------------
@@ -100,9 +122,22 @@ def parse_hub_id(target: str) -> tuple[str, str, str | None]:
     revision = None
     if "@" in rest:
         rest, revision = rest.rsplit("@", 1)
-    if not rest or rest.count("/") > 1 or rest.startswith("/") or rest.endswith("/") or not revision and "@" in target:
+    if not _HUB_ID.fullmatch(rest) or ".." in rest or "--" in rest or revision is not None and not _revision_ok(revision):
         raise UsageError(f"{target!r} is not a Hub id (hf://owner/name, hf://datasets/owner/name, @revision)")
     return repo_type, rest, revision
+
+
+# The Hub's own rule for ids (huggingface_hub validate_repo_id): one or two names of letters, digits, -, _ and .,
+# none starting or ending with - or ., no "--" or "..". A revision is a branch, tag, commit or refs/pr/N: a
+# git ref name, which never holds "..", starts with / or -, or climbs out of the cache as a path would.
+_NAME = r"(?![.-])[\w.-]{1,96}(?<![.-])"
+_HUB_ID = re.compile(rf"{_NAME}(?:/{_NAME})?", re.ASCII)
+_REVISION = re.compile(r"[\w.-]+(?:/[\w.-]+)*", re.ASCII)
+
+
+def _revision_ok(revision: str) -> bool:
+    return (len(revision) <= 255 and bool(_REVISION.fullmatch(revision)) and ".." not in revision
+            and not revision.startswith(("-", ".")) and not revision.endswith((".lock", ".")))
 
 
 def fetch_hub_card(target: str) -> bytes:
@@ -143,6 +178,9 @@ def _lint_job(job: Job) -> FileResult:
     registry = _STATE["registry"]
     config = finder.for_path(job.config_path or job.path)
     with_score = _STATE["with_score"]
+    if job.error:
+        return FileResult(path=job.path, findings=[meta_finding(registry, config, "unreadable-file", job.path,
+                                                                job.error)])
     if job.hub:
         try:
             data = fetch_hub_card(job.path)
@@ -187,9 +225,43 @@ def run(jobs: Iterable[Job], finder: ConfigFinder, registry, *, processes: int |
             yield _lint_job(job)
         return
     import multiprocessing as mp
+    from concurrent.futures.process import BrokenProcessPool
     ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(n, initializer=_init_worker, initargs=(state,)) as pool:
-        window = head
+    window, pool = head, None
+    try:
         while window:
-            yield from pool.imap(_lint_job, window, chunksize=max(1, min(32, len(window) // (4 * n))))
+            pool = pool or _pool(ctx, n, state)
+            done = 0
+            try:
+                for result in pool.map(_lint_job, window, chunksize=max(1, min(32, len(window) // (4 * n)))):
+                    done += 1
+                    yield result
+            except BrokenProcessPool:
+                # A worker died (a crash in a C library, the OOM killer): which card killed it is unknown,
+                # so the rest of this window runs one card per process, and the run goes on.
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+                for job in window[done:]:
+                    yield _isolated(ctx, state, job)
             window = [job for _, job in zip(range(WINDOW), jobs)]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(ctx, n: int, state: dict):
+    from concurrent.futures import ProcessPoolExecutor
+    return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(state,))
+
+
+def _isolated(ctx, state: dict, job: Job) -> FileResult:
+    from concurrent.futures.process import BrokenProcessPool
+    with _pool(ctx, 1, state) as solo:
+        try:
+            return solo.submit(_lint_job, job).result()
+        except BrokenProcessPool:
+            config = state["finder"].for_path(job.config_path or job.path)
+            return FileResult(path=job.path, findings=[meta_finding(
+                state["registry"], config, "internal-error", job.path,
+                "the process checking this card died (a crash below Python, or out of memory); "
+                "the card was not checked")])

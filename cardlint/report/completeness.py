@@ -74,33 +74,36 @@ def write_json(results, out) -> Aggregate:
 def write_text(results, out, color: bool = False, top: int = 5) -> Aggregate:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from .escape import line_start, terminal
     console = Console(file=out, force_terminal=color, no_color=not color, width=110, highlight=False)
     agg = Aggregate()
     for r in results:
         agg.add(r)
         how = "detected" if r.profile_detected else "configured or default"
         if r.score is None:
-            console.print(f"[bold]{r.path}[/bold]: not scored", markup=True)
+            console.print(Text.assemble((line_start(r.path), "bold"), ": not scored"))
             for f in r.findings[:top]:
-                console.print(f"  {f.line}:{f.column} {f.code} {f.name} {f.message}", markup=False)
+                console.print(Text(f"  {f.line}:{f.column} {f.code} {f.name} {terminal(f.message)}"))
             console.print()
             continue
-        console.print(f"[bold]{_esc(r.path)}[/bold]  profile [cyan]{r.profile}[/cyan] ({how})  "
-                      f"completeness [bold]{r.score:g}[/bold]/100")
+        console.print(Text.assemble((line_start(r.path), "bold"), "  profile ", (terminal(r.profile), "cyan"),
+                                    f" ({how})  completeness ", (f"{r.score:g}", "bold"), "/100"))
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for name, justify in (("section / field", "left"), ("required", "left"), ("status", "left"),
                               ("words", "right"), ("line", "right")):
             table.add_column(name, justify=justify)
         for row in r.sections:
             style = STATUS_STYLE.get(row.status, "")
-            table.add_row(("" if row.kind == "section" else "  field: ") + _esc(row.title), "yes" if row.required else "",
-                          f"[{style}]{row.status}[/{style}]", str(row.words) if row.status != "missing" else "",
+            table.add_row(Text(("" if row.kind == "section" else "  field: ") + terminal(row.title)),
+                          "yes" if row.required else "", Text(row.status, style=style), str(row.words) if row.status != "missing" else "",
                           str(row.line or ""))
         console.print(table)
         if r.findings:
             console.print(f"  top findings ({len(r.findings)} in all):")
             for f in r.findings[:top]:
-                console.print(f"    {f.line}:{f.column} {f.code} {f.name} {f.message}", markup=False)
+                console.print(Text(f"    {f.line}:{f.column} {f.code} {f.name} {terminal(f.message)}"))
         console.print()
     if agg.cards > 1:
         s = agg.summary()
@@ -113,11 +116,6 @@ def write_text(results, out, color: bool = False, top: int = 5) -> Aggregate:
             table.add_column(head[0])
             table.add_column(head[1], justify="right")
             for k, v in rows:
-                table.add_row(_esc(str(k)), f"{v:.0%}" if title == "section fill rates" else str(v))
+                table.add_row(Text(terminal(str(k))), f"{v:.0%}" if title == "section fill rates" else str(v))
             console.print(table)
     return agg
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-    return escape(text)

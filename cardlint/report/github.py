@@ -2,17 +2,10 @@
 from __future__ import annotations
 
 from . import Summary
+from .escape import workflow_data as escape_data, workflow_property as escape_property
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 RANK = {"error": 0, "warning": 1, "info": 2}
-
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def command(f) -> str:

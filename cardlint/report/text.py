@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import Summary
+from .escape import line_start, terminal
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -26,12 +27,12 @@ def render(results, color: bool = False, quiet: bool = False, **_) -> str:
         if not res.findings:
             continue
         for f in res.findings:
-            out.append(f"{f.path}:{f.line}:{f.column} {f.severity} {f.code} {f.name} {f.message}"
+            out.append(f"{line_start(f.path)}:{f.line}:{f.column} {f.severity} {f.code} {f.name} {terminal(f.message)}"
                        + (" [fixable]" if f.fixable else ""))
         if quiet:
             continue
         if res.score is not None:
-            out.append(f"{res.path}: completeness {res.score:g}/100 ({res.profile})")
+            out.append(f"{line_start(res.path)}: completeness {res.score:g}/100 ({terminal(res.profile)})")
         out.append("")
     if not quiet:
         out.append(summary_line(results))
@@ -46,21 +47,21 @@ def _render_rich(results, quiet: bool) -> str:
         for res in results:
             if not res.findings:
                 continue
-            console.print(Text(res.path, style="bold underline"))
+            console.print(Text(line_start(res.path), style="bold underline"))
             for f in res.findings:
                 line = Text()
-                line.append(f"{f.path}:{f.line}:{f.column}", style="bold")
+                line.append(f"{line_start(f.path)}:{f.line}:{f.column}", style="bold")
                 line.append(" ")
                 line.append(f.severity, style=STYLE[f.severity])
                 line.append(" ")
                 line.append(f"{f.code} {f.name}", style="magenta")
                 line.append(" ")
-                line.append(f.message)
+                line.append(terminal(f.message))
                 if f.fixable:
                     line.append(" [fixable]", style="green")
                 console.print(line)
             if res.score is not None and not quiet:
-                console.print(Text(f"completeness {res.score:g}/100 ({res.profile})", style="dim"))
+                console.print(Text(f"completeness {res.score:g}/100 ({terminal(res.profile)})", style="dim"))
             console.print()
         if not quiet:
             console.print(Text(summary_line(results), style="bold"))
