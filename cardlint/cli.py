@@ -144,6 +144,10 @@ def _finder(args, registry):
 
 
 def _check_profile(config) -> None:
+    """A profile or template that cannot be used is a usage error before any card is read."""
+    if config.template:
+        from .completeness import template_profile
+        template_profile(config.template)  # PackError when it cannot be read
     if config.profile:
         from .packs import profiles
         known = profiles(tuple(config.rule_packs))
@@ -162,7 +166,7 @@ def _jobs(args, finder):
     targets, warnings = collect(args.paths, finder, args.stdin_filename)
     for w in warnings:
         say(f"warning: {w}")
-    if getattr(args, "diff_base", None):
+    if getattr(args, "diff_base", None) is not None:
         from .baseline import changed_files
         changed = changed_files(args.diff_base)
         targets = [t for t in targets if t.stdin or t.hub or os.path.realpath(t.path) in changed]
