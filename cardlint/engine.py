@@ -227,7 +227,9 @@ def _too_large(path: str, size: int, config: Config, registry: Registry) -> File
         return None
     return FileResult(path=path, findings=[meta_finding(
         registry, config, "file-too-large", path,
-        f"the file is {size:,} bytes, more than max-file-size ({config.max_file_size:,}); it was not linted")])
+        # size is max-file-size + 1 when only that much was read (stdin, /proc): then it is not the real size
+        (f"the file is {size:,} bytes, " if size > config.max_file_size + 1 else "the file is ") +
+        f"more than max-file-size ({config.max_file_size:,} bytes); it was not linted")])
 
 
 def lint_bytes(data: bytes | str, path: str, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:

@@ -157,3 +157,127 @@ def test_workflow_command_injection_is_escaped(tmp_path):
         assert "%0A::add-mask" not in line and "%250A::add-mask" in line or "add-mask" not in line
     sarif = json.loads(run_cli("check", "--format", "sarif", str(card)).stdout)
     assert any("::set-output" in r["message"]["text"] for r in sarif["runs"][0]["results"])
+
+
+def merge_bomb(levels: int) -> str:
+    """A small YAML block whose merge keys (<<) double at every level."""
+    lines = ["a0: &a0 {x: 1, y: 2}"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} {{<<: [*a{i - 1}], b{i}: [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]}}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [12, 16, 24])
+def test_merge_key_bombs_are_refused_in_cards_and_configuration(tmp_path, levels):
+    bomb = merge_bomb(levels)
+    assert len(bomb) < 2000
+    start = time.process_time()
+    found = lint("---\n" + bomb + "---\n# T\n")
+    assert time.process_time() - start < 20  # generous: the expansion is refused, not computed
+    assert any(f.name == "invalid-front-matter" and "bomb" in f.message for f in found)
+    (tmp_path / ".cardlint.yaml").write_text(bomb)
+    (tmp_path / "README.md").write_text("# T\n")
+    proc = run_cli("check", "README.md", cwd=tmp_path)
+    assert proc.returncode == 2 and b"Traceback" not in proc.stderr and b"bomb" in proc.stderr
+
+
+def test_nesting_hidden_from_a_bracket_count_never_reaches_libyaml(tmp_path):
+    # a "]" inside a quoted string made the depth check think the flow nesting was balanced
+    for hidden in ('"]" ' * 50_000 + "[" * 30_000, "'}' " * 50_000 + "{a: " * 30_000, "[" * 30_000 + "'" + "]" * 60_000):
+        text = "---\nx: " + hidden + "\n---\n# T\n"
+        card = tmp_path / "README.md"
+        card.write_text(text)
+        proc = run_cli("check", "--format", "json", str(card))  # a segfault would show as a negative returncode
+        assert proc.returncode in (0, 1), proc.stderr[-500:]
+        assert "invalid-front-matter" in {f["name"] for f in json.loads(proc.stdout)["files"][0]["findings"]}
+
+
+def test_a_deep_rule_pack_is_a_clear_error(tmp_path):
+    (tmp_path / "pack" / "profiles").mkdir(parents=True)
+    (tmp_path / "pack" / "profiles" / "deep.yaml").write_text("name: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    (tmp_path / ".cardlint.yaml").write_text("rule-packs: [pack]\nprofile: deep\n")
+    (tmp_path / "README.md").write_text("# T\n")
+    proc = run_cli("check", "README.md", cwd=tmp_path)
+    assert proc.returncode == 2 and b"deep.yaml" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("setting", ["timeout: .inf", "timeout: .nan", "min-score: .nan", "max-file-size: -1",
+                                     "max-findings: 1.5", "timeout: -.inf", "min-score: 1e999"])
+def test_non_finite_settings_are_configuration_errors(tmp_path, setting):
+    (tmp_path / ".cardlint.yaml").write_text(setting + "\n")
+    (tmp_path / "README.md").write_text("# T\n")
+    proc = run_cli("check", "README.md", cwd=tmp_path)
+    assert proc.returncode == 2 and b".cardlint.yaml" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("name,text", [
+    ("pyproject.toml", "[tool.cardlint]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n"),
+    ("pyproject.toml", "[tool.cardlint]\nx = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n"),
+    (".cardlint.yaml", "select: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+    (".cardlint.yaml", "".join(" " * i + f"k{i}:\n" for i in range(3000)))],
+    ids=["toml-arrays", "toml-tables", "yaml-flow", "yaml-block"])
+def test_deeply_nested_configuration_is_a_configuration_error(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    (tmp_path / "README.md").write_text("# T\n")
+    proc = run_cli("check", "README.md", cwd=tmp_path)
+    assert proc.returncode == 2 and name.encode() in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_findings_are_capped_per_rule_and_the_rest_counted():
+    text = "# T\n\n" + "".join(f"## Empty {i}\n\n" for i in range(3000))
+    found = [f for f in lint(text) if f.name == "empty-section"]
+    assert len(found) == 101
+    assert "2,900 more" in found[-1].message or "2900 more" in found[-1].message
+    assert len([f for f in lint(text, max_findings=5) if f.name == "empty-section"]) == 6
+    assert len([f for f in lint(text, max_findings=0) if f.name == "empty-section"]) == 3000  # 0: no cap
+
+
+def test_the_budget_is_cpu_time_and_covers_everything_done_for_a_card(monkeypatch):
+    from cardlint import directives
+    from cardlint.fixer import fix_text_outcome
+    spins = {"n": 0}
+
+    def slow_suppresses(self, line, names):  # a directive filter that burns CPU
+        spins["n"] += 1
+        end = time.process_time() + 0.05
+        while time.process_time() < end:
+            pass
+        return False
+    monkeypatch.setattr(directives.Directives, "suppresses", slow_suppresses)
+    text = "# T\n\n" + "".join(f"## Empty {i}\n\n" for i in range(200))
+    found = lint(text, timeout=1)
+    assert any(f.name == "internal-error" and "applying directives" in f.message for f in found)
+    assert spins["n"] < 200  # cut off, not run to the end
+    # fix: all its rounds share the one budget of the card
+    spins["n"] = 0
+    start = time.process_time()
+    fix_text_outcome("---\nlicense: Apache 2.0\n---\n" + text, "README.md", Config(timeout=1), REG)
+    assert time.process_time() - start < 5
+
+
+def test_sleeping_does_not_spend_the_budget(monkeypatch):
+    """Under CPU contention a card waits for the processor; waiting is not its cost."""
+    from cardlint.checks import content
+    original = content.empty_section.check
+
+    def waits(card, ctx):
+        time.sleep(1.5)
+        return original(card, ctx)
+    monkeypatch.setattr(content.empty_section, "check", waits)
+    found = lint("# T\n\n## Empty\n", timeout=1)
+    assert "internal-error" not in names(found) and "empty-section" in names(found)
+
+
+def test_special_files_named_as_cards(tmp_path):
+    (tmp_path / "zero").mkdir()
+    (tmp_path / "zero" / "README.md").symlink_to("/dev/zero")
+    proc = run_cli("check", str(tmp_path / "zero" / "README.md"))
+    assert proc.returncode in (1, 2) and b"MemoryError" not in proc.stderr and b"Traceback" not in proc.stderr
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "f").mkdir()
+    os.mkfifo(tmp_path / "f" / "README.md")
+    proc = run_cli("check", "--format", "json", str(tmp_path / "f"))  # would wait for a writer forever
+    assert [x["name"] for x in json.loads(proc.stdout)["files"][0]["findings"]] == ["unreadable-file"]
+    fixed = run_cli("fix", "-", input=b"x" * 6_000_000)
+    assert fixed.stdout == b"x" * 6_000_000  # passed through unchanged, not fixed
+    assert fixed.returncode == 1 and b"file-too-large" in fixed.stderr
