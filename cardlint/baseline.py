@@ -20,7 +20,7 @@ def _key(finding, root: Path) -> tuple[str, str, str]:
         rel = Path(os.path.abspath(finding.path)).relative_to(root).as_posix()
     except ValueError:
         rel = Path(finding.path).as_posix()
-    return finding.code, rel, finding.line_text
+    return finding.code, rel, finding.line_text.strip()
 
 
 def write(path: str, results) -> int:

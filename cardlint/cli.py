@@ -36,8 +36,16 @@ def _selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin-filename", metavar="PATH", help="the path to report for a card read from stdin")
     p.add_argument("--no-color", action="store_true", help="never colour the output")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE")
-    p.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary (text format)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="less output: findings only, no summary (check, fix); one line per card (report)")
+    p.add_argument("--no-source", action="store_true",
+                   help="on a terminal, do not show each finding's source line and carets under it")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: all cores for many cards)")
+    p.add_argument("--include", type=_csv, metavar="GLOBS",
+                   help="also lint files with these names when searching folders (e.g. '*.md'), besides the card names")
+    p.add_argument("--force-exclude", action="store_true",
+                   help="apply the configuration's exclude to files named on the command line too (for pre-commit)")
+    p.add_argument("--show-files", action="store_true", help="list the files that would be linted, and exit")
 
 
 def _many_options(p: argparse.ArgumentParser) -> None:
@@ -65,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
     check.add_argument("--baseline", metavar="FILE", help="report (and fail on) only findings not recorded in FILE")
     check.add_argument("--diff-base", metavar="REF", help="lint only the cards changed since this git ref")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule has (and how many are fixable) instead of the findings")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings (2 still means cardlint could not do its job)")
     _many_options(check)
 
     fix = sub.add_parser("fix", help="repair what can be repaired, then report what remains")
@@ -79,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _many_options(report)
     report.add_argument("--format", choices=("text", "json", "html"), default="text")
     report.add_argument("--min-score", type=float, metavar="N", help="fail for cards whose completeness is below N")
-    report.add_argument("--top", type=int, default=5, metavar="N", help="findings shown per card (default 5)")
+    report.add_argument("--top", type=int, default=5, metavar="N", help="findings shown per card (default 5; 0: none)")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -106,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return EXIT_ERROR
+        if getattr(args, "show_files", False):
+            return cmd_show_files(args)
         return {"check": cmd_check, "fix": cmd_fix, "report": cmd_report, "rules": cmd_rules,
                 "explain": cmd_explain, "config": cmd_config, "server": cmd_server}[args.command](args)
     except (UsageError, ConfigError, PackError) as exc:
@@ -135,7 +149,7 @@ def _finder(args, registry):
                 raise UsageError(f"--{opt.replace('_', '-')}: {sel!r} is no rule code, prefix, name or tag "
                                  "(see `cardlint rules`)")
     overrides = {k: getattr(args, k, None) for k in ("select", "extend_select", "ignore", "profile", "template",
-                                                      "min_score", "card_type")}
+                                                      "min_score", "card_type", "include")}
     if args.template and not os.path.isfile(args.template):
         raise UsageError(f"template {args.template!r} not found")
     if overrides.get("template"):
@@ -163,7 +177,7 @@ def _jobs(args, finder):
             yield job
         if not args.paths:
             return
-    targets, warnings = collect(args.paths, finder, args.stdin_filename)
+    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
     for w in warnings:
         say(f"warning: {w}")
     if getattr(args, "diff_base", None) is not None:
@@ -277,6 +291,17 @@ def _below_min(results) -> list[str]:
 
 
 # -- commands ------------------------------------------------------------------------------------------------
+def cmd_show_files(args) -> int:
+    """--show-files: what check, fix or report would lint, one path per line (as ruff --show-files)."""
+    from .report.escape import line_start
+    finder = _finder(args, _registry())
+    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
+    for w in warnings:
+        say(f"warning: {w}")
+    _write("".join(f"{line_start(t.path)}\n" for t in targets), args.output)
+    return EXIT_OK
+
+
 def cmd_check(args) -> int:
     if args.fix or args.diff:
         return cmd_fix(args)
@@ -295,13 +320,47 @@ def cmd_check(args) -> int:
         if known:
             say(f"{known} finding{'s' if known != 1 else ''} recorded in the baseline not shown")
     fmt = _format(args)
-    text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet,
-                  docs_url=_finder(args, registry).for_folder().docs_url)
+    if args.statistics:
+        text = statistics(results)
+    else:
+        text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet,
+                      docs_url=_finder(args, registry).for_folder().docs_url, source=not args.no_source)
     _write(text, args.output)
     for line in _below_min(results):
-        say(f"{line}")
+        say(line)
     _fetch_errors(results)
-    return _exit_code(results, args.strict)
+    if fmt == "text" and not args.quiet and not args.output:
+        hint = fixable_hint(results)
+        if hint:
+            say(hint)
+    code = _exit_code(results, args.strict)
+    return EXIT_OK if args.exit_zero and code == EXIT_FINDINGS else code
+
+
+def statistics(results) -> str:
+    """One line per rule, most findings first: count, code, name, how many are fixable (as ruff prints)."""
+    from collections import Counter
+    counts, fixable, names = Counter(), Counter(), {}
+    for r in results:
+        for f in r.findings:
+            counts[f.code] += 1
+            fixable[f.code] += f.fixable
+            names[f.code] = f.name
+    width = len(str(max(counts.values(), default=0)))
+    return "".join(f"{n:>{width}}  {code}  {names[code]}{f'  ({fixable[code]} fixable)' if fixable[code] else ''}\n"
+                   for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def fixable_hint(results) -> str | None:
+    """'N fixable with `cardlint fix`' (and how many more need --unsafe-fixes), as ruff says it."""
+    safe = sum(1 for r in results for f in r.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for r in results for f in r.findings if f.fix is not None and not f.fix.safe)
+    if not safe and not unsafe:
+        return None
+    parts = [f"{safe} fixable with `cardlint fix`"] if safe else []
+    if unsafe:
+        parts.append(f"{unsafe} {'more ' if safe else ''}with `cardlint fix --unsafe-fixes`")
+    return "; ".join(parts)
 
 
 def cmd_fix(args) -> int:
@@ -334,7 +393,7 @@ def _write_report(args, results, out) -> None:
         from .report import html
         html.write(results, out)
     else:
-        completeness.write_text(results, out, color=_color(args), top=args.top)
+        completeness.write_text(results, out, color=_color(args), top=args.top, quiet=args.quiet)
 
 
 class _Kept:

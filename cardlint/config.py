@@ -343,6 +343,8 @@ class ConfigFinder:
             changes["extend_select"] = cfg.extend_select + list(o["extend_select"])
         if o.get("ignore"):
             changes["ignore"] = cfg.ignore + list(o["ignore"])
+        if o.get("include"):
+            changes["include"] = cfg.include + list(o["include"])
         for key in ("profile", "template", "min_score", "card_type"):
             if o.get(key) is not None:
                 changes[key] = o[key]

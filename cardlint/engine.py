@@ -122,7 +122,7 @@ def _stamp(rule: Rule, problem: Problem, card: Card, config: Config) -> Finding:
             end_column = max(column, _content_end(card, line))
     return Finding(path=card.path, code=rule.code, name=rule.name, severity=config.severity_of(rule),
                    message=problem.message, line=line, column=column, end_line=end_line, end_column=end_column,
-                   fix=problem.fix, line_text=card.lines[line - 1].strip())
+                   fix=problem.fix, line_text=card.lines[line - 1])
 
 
 def _content_end(card: Card, line: int) -> int:
@@ -219,7 +219,7 @@ def _map_lines(findings: list[Finding], card: Card) -> None:
         f.line, f.end_line = to_original(f.line), to_original(f.end_line)
         f.fix = None if f.name != "pipe-mangled-file" else f.fix
         if original is not None and f.line - 1 < len(original.lines):
-            f.line_text = original.lines[f.line - 1].strip()
+            f.line_text = original.lines[f.line - 1]
 
 
 def _too_large(path: str, size: int, config: Config, registry: Registry) -> FileResult | None:

@@ -27,11 +27,15 @@ def is_card_name(name: str, extra: list[str]) -> bool:
     return name in DEFAULT_INCLUDE or any(fnmatch.fnmatch(name, pat) for pat in extra)
 
 
-def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None = None) -> tuple[list[Target], list[str]]:
-    """(targets, warnings). Raises UsageError for a missing path or a folder with no cards."""
+def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None = None, *,
+            force_exclude: bool = False) -> tuple[list[Target], list[str]]:
+    """(targets, warnings). Raises UsageError for a missing path or a folder with no cards. Files named
+    explicitly are linted even when the configuration excludes them, unless force_exclude (pre-commit
+    names every file it passes)."""
     targets: list[Target] = []
     warnings: list[str] = []
     seen: set[str] = set()
+    skipped_md = 0
     for p in paths or ["."]:
         if p == "-":
             targets.append(Target(stdin_filename or "-", stdin=True))
@@ -42,6 +46,8 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
             targets.append(Target(p, hub=True))
             continue
         if os.path.isfile(p):
+            if force_exclude and finder.for_path(p).is_excluded(p):
+                continue
             if p not in seen:
                 seen.add(p)
                 targets.append(Target(p))
@@ -56,7 +62,10 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
                     full = os.path.join(root, name)
                     if cfg is None:
                         cfg = finder.for_path(full)
-                    if not is_card_name(name, cfg.include) or cfg.is_excluded(full):
+                    if not is_card_name(name, cfg.include):
+                        skipped_md += name.lower().endswith((".md", ".markdown"))
+                        continue
+                    if cfg.is_excluded(full):
                         continue
                     if os.path.islink(full) and not os.path.exists(full):
                         warnings.append(f"{full}: broken symbolic link, skipped")
@@ -77,4 +86,8 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
         if os.path.islink(p):
             raise UsageError(f"{p!r} is a broken symbolic link")
         raise UsageError(f"path {p!r} does not exist")
+    if skipped_md:
+        warnings.append(f"{skipped_md} Markdown file{'s' if skipped_md != 1 else ''} not named like a card "
+                        f"({', '.join(DEFAULT_INCLUDE)}) skipped; lint them with --include '*.md' or `include:` "
+                        "in the configuration")
     return targets, warnings

@@ -401,10 +401,14 @@ def fix_file(path: str, config: Config, registry: Registry, *, unsafe: bool, dif
 
 def run_fix(args, registry: Registry) -> int:
     from .cli import EXIT_ERROR, _below_min, _color, _exit_code, _finder, _format, _write
-    from .files import collect
+    from .files import UsageError, collect
     from .report import render
     finder = _finder(args, registry)
-    targets, warnings = collect(args.paths, finder, args.stdin_filename)
+    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
+    hub = [t.path for t in targets if t.hub]
+    if hub:
+        raise UsageError(f"fix changes files: it takes card files, folders and - (stdin), not Hub ids such as "
+                         f"{hub[0]}; `cardlint check {hub[0]}` lints it")
     for w in warnings:
         say(f"warning: {w}")
     unsafe = bool(getattr(args, "unsafe_fixes", False))
@@ -456,7 +460,8 @@ def run_fix(args, registry: Registry) -> int:
         sys.stdout.write("".join(patches))
     else:
         fmt = _format(args)
-        report = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet)
+        report = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet,
+                        source=not args.no_source)
         if any(t.stdin for t in targets):
             sys.stderr.write(report)
         else:
@@ -468,5 +473,8 @@ def run_fix(args, registry: Registry) -> int:
               f"({', '.join(f'{n} {k}' for k, n in sorted(applied.items()))})")
     for line in _below_min(results):
         say(f"{line}")
-    code = _exit_code(results, getattr(args, "strict", False))
-    return EXIT_ERROR if failed else code
+    if failed:
+        return EXIT_ERROR
+    if args.diff:  # as ruff --diff: 1 when there is something to change, so that it can gate CI
+        return 1 if any(patches) else 0
+    return _exit_code(results, getattr(args, "strict", False))

@@ -56,7 +56,7 @@ class Finding:
     end_line: int
     end_column: int
     fix: Fix | None = None
-    line_text: str = ""  # the text of the finding's line, for baselines
+    line_text: str = ""  # the whole line the finding starts on: baselines match it, terminals show it
 
     @property
     def fixable(self) -> bool:

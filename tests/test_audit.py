@@ -68,15 +68,10 @@ def test_report_from_parquet_dump(tmp_path):
 # -- the HTML report in a real browser ------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def chromium():
-    """Debian's chromium, installed here when missing (CI runs as root on a Debian machine)."""
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=900)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, timeout=1800)
-        exe = shutil.which("chromium")
+    """A real Chromium, when the machine has one (the README's optional line installs it); never installed here."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if exe is None:
-        pytest.skip("chromium is not installed and cannot be installed here")
+        pytest.skip("needs Chromium for the HTML report test: apt-get install -y chromium (see the README)")
     return exe
 
 

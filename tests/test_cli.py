@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pytest
@@ -244,3 +245,109 @@ def test_readme_rule_table_is_generated_from_the_rules():
     table = readme.split("<!-- rules:start -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
     generated = run_cli("rules", "--format", "markdown").stdout.decode().strip()
     assert table.strip() == generated
+
+
+# -- what ruff users expect --------------------------------------------------------------------------------
+FIXABLE = "---\nlicense: Apache 2.0\nmetrics: [accuracy]\n---\n# T\n\n## Uses\n\nText here.\n"
+
+
+def test_fix_diff_exits_1_when_there_is_something_to_change(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text(FIXABLE)
+    proc = run_cli("fix", "--diff", str(card))
+    assert proc.returncode == 1 and b"+license: apache-2.0" in proc.stdout
+    assert card.read_text() == FIXABLE  # --diff writes nothing
+    run_cli("fix", str(card))
+    clean = run_cli("fix", "--diff", str(card))
+    assert clean.returncode == 0 and clean.stdout == b""
+    assert run_cli("check", "--fix", "--diff", str(card)).returncode == 0
+
+
+def test_fix_says_what_it_accepts(tmp_path):
+    proc = run_cli("fix", "hf://org/model")
+    assert proc.returncode == 2 and b"not Hub ids" in proc.stderr and b"cardlint check hf://org/model" in proc.stderr
+    assert b"No such file" not in proc.stderr
+
+
+def test_statistics_exit_zero_and_the_fixable_hint(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text(FIXABLE + "\n## Empty\n\n## Also empty\n")
+    proc = run_cli("check", "--statistics", str(card))
+    lines = proc.stdout.decode().splitlines()
+    assert proc.returncode == 1
+    assert any(re.fullmatch(r"\s*2  CL\d+  empty-section", l) for l in lines), lines
+    assert any(re.fullmatch(r"\s*1  CL104  unknown-license  \(1 fixable\)", l) for l in lines), lines
+    counts = [int(l.split()[0]) for l in lines]
+    assert counts == sorted(counts, reverse=True)
+    assert run_cli("check", "--exit-zero", str(card)).returncode == 0
+    assert run_cli("check", "--exit-zero", str(tmp_path / "nope.md")).returncode == 2  # still an error
+    hint = run_cli("check", str(card)).stderr.decode()
+    assert "1 fixable with `cardlint fix`" in hint
+    assert "fixable" not in run_cli("check", "--format", "json", str(card)).stderr.decode()
+    # the hint's command works: afterwards only the unsafe fixes are left
+    run_cli("fix", str(card))
+    after = run_cli("check", str(card)).stderr.decode()
+    assert "fixable with `cardlint fix`" not in after and "with `cardlint fix --unsafe-fixes`" in after
+
+
+def test_show_files_include_and_skipped_markdown(tmp_path):
+    for name in ("a/README.md", "b/org__model.md", "c/notes.md", "d/DATASET_CARD.md", "e/x.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# T\n")
+    proc = run_cli("check", "--show-files", ".", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.decode().split() == ["./a/README.md", "./d/DATASET_CARD.md"]
+    assert b"2 Markdown files not named like a card" in proc.stderr and b"--include '*.md'" in proc.stderr
+    wide = run_cli("check", "--show-files", "--include", "*.md", ".", cwd=tmp_path)
+    assert wide.stdout.decode().split() == ["./a/README.md", "./b/org__model.md", "./c/notes.md", "./d/DATASET_CARD.md"]
+    assert b"Markdown files" not in wide.stderr
+    report = run_cli("report", "--format", "json", "--include", "*.md", ".", cwd=tmp_path)
+    assert len(json.loads(report.stdout)["cards"]) == 4
+
+
+def test_force_exclude_applies_exclude_to_named_files(tmp_path):
+    (tmp_path / ".cardlint.yaml").write_text("exclude: ['vendor/*']\n")
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "README.md").write_text(FIXABLE)
+    named = run_cli("check", "vendor/README.md", cwd=tmp_path)
+    assert named.returncode == 1  # named: linted, as ruff does without --force-exclude
+    forced = run_cli("check", "--force-exclude", "vendor/README.md", cwd=tmp_path)
+    assert forced.returncode == 0 and b"0 files checked" in forced.stdout
+    assert run_cli("fix", "--force-exclude", "vendor/README.md", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "vendor" / "README.md").read_text() == FIXABLE
+
+
+def plain(data: bytes) -> list[str]:
+    return re.sub(r"\x1b\[[0-9;]*m", "", data.decode()).splitlines()
+
+
+def test_terminal_shows_the_source_line_with_carets_under_the_range(tmp_path):
+    card = tmp_path / "README.md"
+    long_line = "word " * 300 + "[Your Name]" + " tail" * 300
+    card.write_text(FIXABLE.replace("# T", "# T 日本語") + "\nText [Your Name] here.\n\n" + long_line + "\n")
+    env = {"FORCE_COLOR": "1", "COLUMNS": "80"}
+    lines = plain(run_cli("check", str(card), env=env).stdout)
+    at = lines.index("    2 | license: Apache 2.0")
+    assert lines[at + 1] == "      |          ^^^^^^^^^^"  # under "Apache 2.0", columns 10 to 19
+    at = lines.index("   11 | Text [Your Name] here.")
+    assert lines[at + 1] == "      |      ^^^^^^^^^^^"
+    windowed = [l for l in lines if l.startswith("   13 | ")]
+    assert windowed and len(windowed[0]) <= 80 and "[Your Name]" in windowed[0]
+    caret = lines[lines.index(windowed[0]) + 1]
+    assert windowed[0][caret.index("^"):caret.index("^") + 11] == "[Your Name]"
+    wide = [l for l in lines if l.startswith("    5 | ")][0]
+    assert lines[lines.index(wide) + 1] == "      | " + "^" * 10  # "# T 日本語" is ten cells wide
+    assert not any(" | " in l and l.lstrip()[:1].isdigit() for l in plain(run_cli("check", "--no-source", str(card), env=env).stdout))
+    piped = run_cli("check", str(card)).stdout.decode().splitlines()  # not a terminal: finding lines only, unwrapped
+    assert all(l.startswith(str(card)) or not l.strip() or "checked" in l for l in piped)
+
+
+def test_report_quiet_top_and_width(tmp_path):
+    card = tmp_path / "README.md"
+    card.write_text(FIXABLE + "\n## " + "Very long section heading " * 10 + "\n\nText.\n")
+    full = run_cli("report", str(card)).stdout.decode()
+    assert "top findings" in full and "section / field" in full
+    assert all(len(l) < 400 for l in full.splitlines())
+    quiet = run_cli("report", "-q", str(card)).stdout.decode().strip().splitlines()
+    assert len(quiet) == 1 and "completeness" in quiet[0]
+    none = run_cli("report", "--top", "0", str(card)).stdout.decode()
+    assert "top findings" not in none and "section / field" in none

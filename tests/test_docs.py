@@ -100,3 +100,10 @@ def test_the_configuration_schema_validates_every_readme_example():
         assert list(validator.iter_errors(wrong)), wrong
         with pytest.raises(Exception):
             parse(wrong, "x.yaml", registry)
+
+
+def test_the_license_file_is_the_license_pyproject_declares():
+    import tomllib
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
+    text = (ROOT / "LICENSE").read_text()
+    assert declared == "Apache-2.0" and "Apache License" in text and "Version 2.0, January 2004" in text

@@ -71,6 +71,17 @@ def test_pre_commit_hooks(tmp_path, hook_repo):
     again = pre_commit(work, hook_repo, "cardlint-fix", "bad/README.md")
     assert again.returncode == 0, again.stdout
 
+    # the configuration's exclude holds for the files pre-commit names (--force-exclude in both hooks)
+    (work / "vendor").mkdir()
+    (work / "vendor" / "DATASET_CARD.md").write_text(BAD)
+    (work / ".cardlint.yaml").write_text("exclude: ['vendor/*']\n")
+    git(work, "add", "-A")
+    skipped = pre_commit(work, hook_repo, "cardlint", "vendor/DATASET_CARD.md", "good/README.md")
+    assert skipped.returncode == 0 and "CL104" not in skipped.stdout, skipped.stdout
+    (work / ".cardlint.yaml").write_text("exclude: []\n")
+    seen = pre_commit(work, hook_repo, "cardlint", "vendor/DATASET_CARD.md")  # DATASET_CARD.md is a card name
+    assert seen.returncode == 1 and "vendor/DATASET_CARD.md:2:10" in seen.stdout
+
 
 def test_hook_manifest_matches_card_files():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
@@ -78,8 +89,10 @@ def test_hook_manifest_matches_card_files():
     for hook in hooks:
         pattern = re.compile(hook["files"])
         assert hook["language"] == "python"
-        for name in ("README.md", "a/MODEL_CARD.md", "x/model_card.md", "model_cards/bert.md", "org/model_cards/a/b.md"):
+        from cardlint.config import DEFAULT_INCLUDE  # every name folder search takes is a name the hooks take
+        for name in (*DEFAULT_INCLUDE, *(f"a/b/{n}" for n in DEFAULT_INCLUDE), "model_cards/bert.md", "org/model_cards/a/b.md"):
             assert pattern.search(name), name
+        assert "--force-exclude" in hook["entry"]
         for name in ("docs/guide.md", "README.rst", "src/main.py"):
             assert not pattern.search(name), name
 

@@ -30,7 +30,8 @@ class Summary:
                 "info": self.infos}
 
 
-def render(fmt: str, results, registry, *, color: bool = False, quiet: bool = False, docs_url: str | None = None) -> str:
+def render(fmt: str, results, registry, *, color: bool = False, quiet: bool = False, docs_url: str | None = None,
+           source: bool = True) -> str:
     if fmt == "json":
         from . import json_format as mod
     elif fmt == "github":
@@ -39,4 +40,4 @@ def render(fmt: str, results, registry, *, color: bool = False, quiet: bool = Fa
         from . import sarif as mod
     else:
         from . import text as mod
-    return mod.render(results, registry=registry, color=color, quiet=quiet, docs_url=docs_url)
+    return mod.render(results, registry=registry, color=color, quiet=quiet, docs_url=docs_url, source=source)

@@ -71,25 +71,30 @@ def write_json(results, out) -> Aggregate:
     return agg
 
 
-def write_text(results, out, color: bool = False, top: int = 5) -> Aggregate:
+def write_text(results, out, color: bool = False, top: int = 5, quiet: bool = False) -> Aggregate:
+    """Per card: a header line, its section table and its top findings (quiet: the header line only);
+    over several cards, the summary. As wide as the terminal; unwrapped when not a terminal."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from .escape import line_start, terminal
-    console = Console(file=out, force_terminal=color, no_color=not color, width=110, highlight=False)
+    width = None if _is_terminal(out) else 10_000  # Rich takes the terminal's width; a file gets whole lines
+    console = Console(file=out, force_terminal=color, no_color=not color, width=width, highlight=False)
     agg = Aggregate()
     for r in results:
         agg.add(r)
         how = "detected" if r.profile_detected else "configured or default"
         if r.score is None:
             console.print(Text.assemble((line_start(r.path), "bold"), ": not scored"))
-            for f in r.findings[:top]:
+            for f in r.findings[:0 if quiet else top]:
                 console.print(Text(f"  {f.line}:{f.column} {f.code} {f.name} {terminal(f.message)}"))
             console.print()
             continue
         console.print(Text.assemble((line_start(r.path), "bold"), "  profile ", (terminal(r.profile), "cyan"),
                                     f" ({how})  completeness ", (f"{r.score:g}", "bold"), "/100"))
+        if quiet:
+            continue
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for name, justify in (("section / field", "left"), ("required", "left"), ("status", "left"),
                               ("words", "right"), ("line", "right")):
@@ -100,7 +105,7 @@ def write_text(results, out, color: bool = False, top: int = 5) -> Aggregate:
                           "yes" if row.required else "", Text(row.status, style=style), str(row.words) if row.status != "missing" else "",
                           str(row.line or ""))
         console.print(table)
-        if r.findings:
+        if r.findings and top > 0:
             console.print(f"  top findings ({len(r.findings)} in all):")
             for f in r.findings[:top]:
                 console.print(Text(f"    {f.line}:{f.column} {f.code} {f.name} {terminal(f.message)}"))
@@ -119,3 +124,10 @@ def write_text(results, out, color: bool = False, top: int = 5) -> Aggregate:
                 table.add_row(Text(terminal(str(k))), f"{v:.0%}" if title == "section fill rates" else str(v))
             console.print(table)
     return agg
+
+
+def _is_terminal(out) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
