@@ -326,8 +326,6 @@ def cmd_check(args) -> int:
         text = render(fmt, results, registry, color=_color(args) and fmt == "text", quiet=args.quiet,
                       docs_url=_finder(args, registry).for_folder().docs_url, source=not args.no_source)
     _write(text, args.output)
-    for line in _below_min(results):
-        say(line)
     _fetch_errors(results)
     if fmt == "text" and not args.quiet and not args.output:
         hint = fixable_hint(results)

@@ -78,8 +78,10 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
                         targets.append(Target(full))
                         found += 1
             if not found:
+                hint = (f"; {skipped_md} Markdown file{'s' if skipped_md != 1 else ''} not named like a card: "
+                        "--include '*.md' lints them") if skipped_md else ""
                 raise UsageError(f"no cards found in {p!r} (looked for {', '.join(DEFAULT_INCLUDE)}"
-                                 " and the config's include patterns)")
+                                 f" and the config's include patterns{hint})")
             continue
         if os.path.exists(p):
             raise UsageError(f"{p!r} is not a regular file or folder")

@@ -400,7 +400,7 @@ def fix_file(path: str, config: Config, registry: Registry, *, unsafe: bool, dif
 
 
 def run_fix(args, registry: Registry) -> int:
-    from .cli import EXIT_ERROR, _below_min, _color, _exit_code, _finder, _format, _write
+    from .cli import EXIT_ERROR, _color, _exit_code, _finder, _format, _write
     from .files import UsageError, collect
     from .report import render
     finder = _finder(args, registry)
@@ -471,8 +471,6 @@ def run_fix(args, registry: Registry) -> int:
         verb = "would fix" if args.diff else "fixed"
         say(f"{verb} {total} finding{'s' if total != 1 else ''} "
               f"({', '.join(f'{n} {k}' for k, n in sorted(applied.items()))})")
-    for line in _below_min(results):
-        say(f"{line}")
     if failed:
         return EXIT_ERROR
     if args.diff:  # as ruff --diff: 1 when there is something to change, so that it can gate CI

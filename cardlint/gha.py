@@ -17,21 +17,42 @@ from .report.escape import markdown as _md, workflow_data
 from .report.github import RANK
 
 
-def summary_markdown(results) -> str:
+# GitHub drops a job summary over 1 MiB and shows nothing; this leaves room for other steps' summaries.
+SUMMARY_BUDGET = 512 * 1024
+WORST_CARDS = 50
+
+
+def summary_markdown(results, budget: int = SUMMARY_BUDGET, sarif: str | None = None) -> str:
+    """Totals, the worst cards, then findings (most severe first) while they fit in the budget, and a line
+    that says how many were left out and where to find them."""
     s = Summary.of(results)
     out = ["## cardlint", "",
            f"{s.files} card{'s' if s.files != 1 else ''}: **{s.errors}** error{'s' if s.errors != 1 else ''}, "
-           f"**{s.warnings}** warning{'s' if s.warnings != 1 else ''}, {s.infos} info", "",
-           "| card | score | errors | warnings | info |", "| --- | ---: | ---: | ---: | ---: |"]
-    for r in results:
-        c = Summary.of([r])
-        score = "" if r.score is None else f"{r.score:g}"
-        out.append(f"| {_md(r.path)} | {score} | {c.errors} | {c.warnings} | {c.infos} |")
+           f"**{s.warnings}** warning{'s' if s.warnings != 1 else ''}, {s.infos} info", ""]
+    per_card = [(r, Summary.of([r])) for r in results]
+    worst = sorted(per_card, key=lambda rc: (-rc[1].errors, -rc[1].warnings, rc[0].score if rc[0].score is not None else 101))
+    worst = [rc for rc in worst if rc[1].findings][:WORST_CARDS]
+    if worst:
+        title = "Cards with findings" if len(worst) == sum(1 for _, c in per_card if c.findings) else \
+            f"The {len(worst)} cards with the most findings"
+        out += [f"### {title}", "", "| card | score | errors | warnings | info |", "| --- | ---: | ---: | ---: | ---: |"]
+        for r, c in worst:
+            score = "" if r.score is None else f"{r.score:g}"
+            out.append(f"| {_md(r.path)} | {score} | {c.errors} | {c.warnings} | {c.infos} |")
     findings = sorted((f for r in results for f in r.findings), key=lambda f: (RANK[f.severity], f.sort_key()))
     if findings:
         out += ["", "### Findings", "", "| severity | location | rule | message |", "| --- | --- | --- | --- |"]
-        for f in findings:
-            out.append(f"| {f.severity} | {_md(f.path)}:{f.line}:{f.column} | {f.code} {f.name} | {_md(f.message)} |")
+        size = sum(len(line.encode("utf-8")) + 1 for line in out)
+        for shown, f in enumerate(findings):
+            row = f"| {f.severity} | {_md(f.path)}:{f.line}:{f.column} | {f.code} {f.name} | {_md(f.message)} |"
+            size += len(row.encode("utf-8")) + 1
+            if size > budget - 400:  # room for the closing line
+                where = f"the SARIF file ({_md(sarif)}), " if sarif else ""
+                out += ["", f"{len(findings) - shown:,} more finding{'s' if len(findings) - shown != 1 else ''} not "
+                            f"shown here (GitHub keeps job summaries under 1 MiB): see {where}the annotations, or run "
+                            "`cardlint check` locally."]
+                break
+            out.append(row)
     return "\n".join(out) + "\n"
 
 
@@ -58,7 +79,7 @@ def main() -> int:
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         with open(summary_file, "a", encoding="utf-8") as fh:
-            fh.write(summary_markdown(results))
+            fh.write(summary_markdown(results, sarif=sarif or None))
     output_file = os.environ.get("GITHUB_OUTPUT")
     if output_file:
         s = Summary.of(results)

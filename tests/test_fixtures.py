@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from cardlint.config import Config
+from cardlint.config import Config, read_file
 from cardlint.engine import lint_bytes
 from cardlint.registry import load
 
@@ -25,7 +25,7 @@ def expectations(text: str, rule: str) -> set[tuple[str, int]]:
 
 def cases():
     for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
-        for card in sorted(folder.iterdir()):
+        for card in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
             yield pytest.param(folder.name, card, id=f"{folder.name}/{card.name}")
 
 
@@ -42,7 +42,9 @@ def test_fixture(rule, card):
     assert registry.get(rule) is not None, f"fixtures/{rule} names no rule"
     data = card.read_bytes()
     text = data.decode("utf-8", "replace")
-    result = lint_bytes(data, str(card), Config(), registry)
+    own = card.parent / ".cardlint.yaml"  # a folder's own configuration, when its rule needs one
+    config = read_file(own, registry) if own.exists() else Config()
+    result = lint_bytes(data, str(card), config, registry)
     assert not [f for f in result.findings if f.name == "internal-error"], result.findings
     got = {(f.name, f.line) for f in result.findings if f.name == rule}
     want = expectations(text, rule)

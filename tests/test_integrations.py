@@ -208,3 +208,56 @@ def test_python_api(tmp_path):
     (tmp_path / "m" / "README.md").write_text(GOOD)
     results = cardlint.lint_paths([tmp_path])
     assert len(results) == 1 and results[0].findings == [] and 80 < results[0].score < 100  # optional parts missing
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of a job summary: rendered, tags dropped, entities and word joiners removed."""
+    import html
+    from markdown_it import MarkdownIt
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\u2060", "")
+
+
+def test_action_names_the_card_below_min_score(tmp_path):
+    (tmp_path / "thin").mkdir()
+    (tmp_path / "thin" / "README.md").write_text("---\nlicense: mit\n---\n# Thin\n\n## Uses\n\nSome use.\n")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "README.md").write_text(GOOD)
+    code, out, res = run_action(tmp_path, {"paths": "thin full", "version": "installed", "min-score": "60",
+                                           "sarif-file": "out.sarif"})
+    assert code == 1
+    notes = [l for l in out.splitlines() if "below-min-score" in l]
+    assert len(notes) == 1 and notes[0].startswith("::error file=thin/README.md,line=4")
+    assert "is below the minimum 60" in notes[0] and "to write" in notes[0]
+    text = shown_text(res["summary"])
+    assert "CL005 below-min-score" in text and "thin/README.md:4:1" in text
+    sarif = json.loads((tmp_path / "out.sarif").read_text())
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "CL005"] == ["CL005"]
+
+
+def test_job_summary_stays_under_githubs_limit(tmp_path):
+    cards = tmp_path / "cards"
+    stubs = "\n".join(f"- **Field {j}:** [More Information Needed]" for j in range(30))
+    for i in range(1000):
+        (cards / f"m{i:04d}").mkdir(parents=True)
+        (cards / f"m{i:04d}" / "README.md").write_text(BAD + "\n" + stubs + "\n")
+    code, out, res = run_action(tmp_path, {"paths": "cards", "version": "installed", "sarif-file": "s.sarif",
+                                           "args": "--jobs 2"})
+    summary = res["summary"]
+    assert code == 1 and 100_000 < len(summary.encode()) < 1024 * 1024
+    text = shown_text(summary)
+    assert "1000 cards:" in summary and "The 50 cards with the most findings" in summary
+    total = int(res["errors"]) + int(res["warnings"])
+    shown = summary.count("\n| error |") + summary.count("\n| warning |") + summary.count("\n| info |")
+    assert f"{total - shown:,} more findings not shown" in text and "SARIF file (s.sarif)" in text
+    annotations = [l for l in out.splitlines() if l.startswith("::")]
+    assert all(",line=" in l and "file=cards/m" in l for l in annotations[:20])
+
+
+def test_annotation_paths_are_relative_to_the_workspace(tmp_path):
+    (tmp_path / "sub" / "m").mkdir(parents=True)
+    (tmp_path / "sub" / "m" / "README.md").write_text(BAD)
+    out = run_cli("check", "--format", "github", str(tmp_path / "sub" / "m" / "README.md"),
+                  cwd=tmp_path / "sub", env={"GITHUB_WORKSPACE": str(tmp_path)}).stdout.decode()
+    files = {l.split("file=", 1)[1].split(",", 1)[0] for l in out.splitlines() if l.startswith("::")}
+    assert files == {"sub/m/README.md"}

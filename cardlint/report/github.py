@@ -8,8 +8,18 @@ LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 RANK = {"error": 0, "warning": 1, "info": 2}
 
 
+def workspace_path(path: str) -> str:
+    """A path as GitHub places annotations: relative to the workspace (the checkout), with / separators."""
+    import os
+    if not os.path.isabs(path):
+        return path.replace(os.sep, "/")
+    root = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+    rel = os.path.relpath(path, root)
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
 def command(f) -> str:
-    props = [f"file={escape_property(f.path)}", f"line={f.line}", f"col={f.column}"]
+    props = [f"file={escape_property(workspace_path(f.path))}", f"line={f.line}", f"col={f.column}"]
     if f.end_line and f.end_line != f.line:
         props.append(f"endLine={f.end_line}")
     elif f.end_column and f.end_column > f.column:
