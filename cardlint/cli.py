@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    rules.add_argument("--profiles", action="store_true", help="list the template profiles instead")
+    rules.add_argument("--profiles", action="store_true",
+                       help="list the template profiles instead (with those of the configuration's rule-packs)")
+    rules.add_argument("--config", metavar="FILE", help="the configuration whose rule-packs to list (default: found here)")
     rules.add_argument("--docs", metavar="DIR", help="write one Markdown page per rule, and an index, into DIR")
 
     explain = sub.add_parser("explain", help="print one rule's documentation")
@@ -357,7 +359,7 @@ def fixable_hint(results) -> str | None:
         return None
     parts = [f"{safe} fixable with `cardlint fix`"] if safe else []
     if unsafe:
-        parts.append(f"{unsafe} {'more ' if safe else ''}with `cardlint fix --unsafe-fixes`")
+        parts.append(f"{unsafe} {'more' if safe else 'fixable'} with `cardlint fix --unsafe-fixes`")
     return "; ".join(parts)
 
 
@@ -422,10 +424,13 @@ def cmd_rules(args) -> int:
             raise UsageError(f"cannot write {args.docs!r}: {exc.strerror}") from None
         say(f"wrote {len(written)} pages to {args.docs}")
         return EXIT_OK
-    if args.profiles:
-        from .packs import profiles
-        for name, prof in sorted(profiles().items()):
-            print(f"{name:12} {prof.title} ({len(prof.sections)} sections, {len(prof.fields)} fields)")
+    if args.profiles:  # the built-in ones and those of the rule packs the configuration here names
+        from .config import ConfigFinder
+        from .packs import data_dir, profiles
+        packs = tuple(ConfigFinder(args.config, registry).for_folder().rule_packs)
+        for name, prof in sorted(profiles(packs).items()):
+            print(f"{name:12} {prof.title} ({len(prof.sections)} sections, {len(prof.fields)} fields)"
+                  + ("" if str(prof.origin).startswith(str(data_dir())) else f"  [{prof.origin}]"))
         return EXIT_OK
     if args.format == "json":
         import json
@@ -452,11 +457,28 @@ def cmd_explain(args) -> int:
     registry = _registry()
     rule = registry.get(args.rule)
     if rule is None:
-        raise UsageError(f"no rule {args.rule!r}; see `cardlint rules`")
+        if _explain_key(args.rule):
+            return EXIT_OK
+        raise UsageError(f"no rule or front matter key {args.rule!r}; see `cardlint rules`")
     from .config import ConfigFinder
     from .docs import rule_markdown
     print(rule_markdown(rule, ConfigFinder(None, registry).for_folder().docs_url), end="")
     return EXIT_OK
+
+
+def _explain_key(name: str) -> bool:
+    """`cardlint explain pipeline_tag`: what a front matter key holds and every value the Hub accepts."""
+    from .metadata_help import completion_values, key_help, top_level_keys
+    for kind in ("model", "dataset"):
+        for key in (name, name.replace("-", "_")):
+            if key in top_level_keys(kind):
+                print(key_help(key, kind).split("\n\nOne of")[0].replace("**", ""))
+                values = completion_values(key, kind)
+                if values:
+                    print(f"\n{len(values):,} values the Hub accepts ({kind} cards):")
+                    print("\n".join(f"  {v}" for v in values))
+                return True
+    return False
 
 
 def cmd_server(args) -> int:

@@ -140,6 +140,27 @@ def _revision_ok(revision: str) -> bool:
             and not revision.startswith(("-", ".")) and not revision.endswith((".lock", ".")))
 
 
+_REACH: dict[str, str | None] = {}
+
+
+def _unreachable(endpoint: str) -> str | None:
+    """Why the endpoint cannot be reached (a refused or failed connection, asked once per run and
+    endpoint, 5 s at most), or None when it answers."""
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")):
+        return None  # through a proxy, a direct connection says nothing; huggingface_hub finds out itself
+    if endpoint not in _REACH:
+        import socket
+        from urllib.parse import urlsplit
+        url = urlsplit(endpoint)
+        try:
+            socket.create_connection((url.hostname or "", url.port or (443 if url.scheme == "https" else 80)),
+                                     timeout=5).close()
+            _REACH[endpoint] = None
+        except OSError as exc:
+            _REACH[endpoint] = exc.strerror or type(exc).__name__
+    return _REACH[endpoint]
+
+
 def fetch_hub_card(target: str) -> bytes:
     repo_type, repo_id, revision = parse_hub_id(target)
     try:
@@ -147,12 +168,16 @@ def fetch_hub_card(target: str) -> bytes:
         from huggingface_hub import errors
     except ImportError:
         raise HubError("hf:// needs huggingface_hub: pip install 'cardlint[hub]'") from None
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
-    try:
-        path = huggingface_hub.hf_hub_download(repo_id, "README.md", repo_type=repo_type, revision=revision)
+    from huggingface_hub import constants
+    endpoint = constants.ENDPOINT
+    offline = constants.HF_HUB_OFFLINE
+    unreachable = None if offline else _unreachable(endpoint)
+    try:  # an endpoint that refuses connections is not retried for half a minute: the cache answers, or nothing
+        path = huggingface_hub.hf_hub_download(repo_id, "README.md", repo_type=repo_type, revision=revision,
+                                               local_files_only=bool(offline or unreachable))
     except errors.LocalEntryNotFoundError:  # before EntryNotFoundError, its base class
-        raise HubError(f"{target}: offline (HF_HUB_OFFLINE is set or {endpoint} cannot be reached) and the card "
-                       "is not in the local cache") from None
+        why = "HF_HUB_OFFLINE is set" if offline else f"cannot reach {endpoint} ({unreachable or 'no answer'})"
+        raise HubError(f"{target}: {why}, and the card is not in the local cache") from None
     except errors.GatedRepoError:
         raise HubError(f"{target}: a gated repository; accept its terms on the Hub and set HF_TOKEN") from None
     except errors.RepositoryNotFoundError:
@@ -184,9 +209,8 @@ def _lint_job(job: Job) -> FileResult:
     if job.hub:
         try:
             data = fetch_hub_card(job.path)
-        except HubError as exc:
-            result = FileResult(path=job.path, findings=[meta_finding(registry, config, "unreadable-file", job.path,
-                                                                      str(exc))])
+        except HubError as exc:  # not checked: said once, on stderr, and counted apart (no finding)
+            result = FileResult(path=job.path, findings=[])
             result.fetch_error = str(exc)
             return result
         result = lint_bytes(data, job.path, config, registry, with_score=with_score)

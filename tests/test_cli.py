@@ -351,3 +351,44 @@ def test_report_quiet_top_and_width(tmp_path):
     assert len(quiet) == 1 and "completeness" in quiet[0]
     none = run_cli("report", "--top", "0", str(card)).stdout.decode()
     assert "top findings" not in none and "section / field" in none
+
+
+def test_every_command_a_finding_suggests_works(tmp_path):
+    """Hints name commands; each one, run as written, must do its job (exit 0 or 1, never a usage error)."""
+    import shlex
+    import shutil
+
+    from conftest import FIXTURES
+    cards = tmp_path / "cards"
+    shutil.copytree(FIXTURES, cards, ignore=shutil.ignore_patterns(".*"))
+    (cards / "vocab").mkdir()
+    (cards / "vocab" / "README.md").write_text("---\nlicense: zzz-none\npipeline_tag: not-a-task-at-all\n"
+                                               "library_name: qqqq\nlanguage: [xx-not]\n---\n# T\n")
+    proc = run_cli("check", "--format", "json", "--include", "*.md", str(cards))
+    messages = [f["message"] for file in json.loads(proc.stdout)["files"] for f in file["findings"]]
+    messages += run_cli("check", "--include", "*.md", str(cards)).stderr.decode().splitlines()
+    commands = {c for m in messages for c in re.findall(r"`(cardlint [^`]+)`", m)}
+    assert any(c.startswith("cardlint explain") for c in commands) and "cardlint fix" in commands
+    for command in sorted(commands):
+        argv = shlex.split(command)[1:]
+        if argv[0] in ("fix", "check", "report") and not [a for a in argv[1:] if not a.startswith("-")]:
+            argv.append(str(cards / "vocab" / "README.md"))
+        ran = run_cli(*argv, cwd=tmp_path)
+        assert ran.returncode in (0, 1), f"{command}: {ran.stderr.decode()[-300:]}"
+    explained = run_cli("explain", "pipeline-tag").stdout.decode()
+    assert "values the Hub accepts" in explained and "\n  text-classification\n" in explained
+
+
+def test_rule_pack_profiles_are_known_everywhere(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pack" / "profiles").mkdir(parents=True)
+    (tmp_path / "pack" / "profiles" / "ourhub.yaml").write_text(
+        "name: ourhub\ntitle: Our hub\nsections:\n  - {title: Purpose, required: true}\n  - {title: Contacts, required: true}\n")
+    (tmp_path / ".cardlint.yaml").write_text("rule-packs: [pack]\n")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "README.md").write_text("# M\n\n## Purpose\n\nSorting tickets for the support team.\n")
+    listed = run_cli("rules", "--profiles", cwd=tmp_path).stdout.decode()
+    assert re.search(r"^ourhub\s+Our hub \(2 sections", listed, re.M)
+    for cwd in (tmp_path, tmp_path / "m"):
+        proc = run_cli("check", "--profile", "ourhub", str(tmp_path / "m"), cwd=cwd)
+        assert proc.returncode in (0, 1) and b'"Contacts" is missing (profile ourhub)' in proc.stdout, proc.stderr

@@ -117,7 +117,7 @@ def test_not_found_is_a_clear_error(hub, target, needle):
 
 def test_offline(hub):
     proc, _ = check(dict(hub, HF_HUB_OFFLINE="1"), "hf://acme/tiny")
-    assert proc.returncode == 2 and b"offline" in proc.stderr and b"Traceback" not in proc.stderr
+    assert proc.returncode == 2 and b"HF_HUB_OFFLINE is set" in proc.stderr and b"Traceback" not in proc.stderr
     # once fetched, the cached card is linted offline too
     assert check(hub, "hf://acme/tiny")[0].returncode == 1
     proc, doc = check(dict(hub, HF_HUB_OFFLINE="1"), "hf://acme/tiny")
@@ -128,3 +128,37 @@ def test_bad_hub_ids_are_usage_errors():
     for target in ("hf://", "hf://a/b/c", "hf://acme/tiny@"):
         proc = run_cli("check", target)
         assert proc.returncode == 2 and b"not a Hub id" in proc.stderr
+
+
+def test_an_unreachable_hub_fails_fast_says_why_once_and_counts_apart(hub, tmp_path):
+    import socket
+    import time
+    with socket.socket() as s:  # a port nothing listens on: connections are refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(hub, HF_ENDPOINT=f"http://127.0.0.1:{port}")
+    start = time.monotonic()
+    proc, doc = check(env, "hf://acme/a", "hf://acme/b", "hf://acme/c")
+    assert time.monotonic() - start < 20  # huggingface_hub alone retries each for about 23 s
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Retrying" not in err and "HF_HUB_OFFLINE" not in err
+    lines = [l for l in err.splitlines() if l.startswith("cardlint: error:")]
+    assert len(lines) == 3 and all(f"cannot reach http://127.0.0.1:{port}" in l for l in lines)
+    assert all(f["findings"] == [] and "cannot reach" in f["error"] for f in doc["files"])
+    assert doc["summary"]["files"] == 0 and doc["summary"]["not_fetched"] == 3
+    (tmp_path / "README.md").write_text("# T\n")
+    text = run_cli("check", "hf://acme/a", str(tmp_path / "README.md"), env=env).stdout.decode()
+    assert "1 file checked" in text and "1 Hub card not fetched" in text and "CL001" not in text
+    # a card fetched before is still linted from the cache when the endpoint stops answering
+    assert check(hub, "hf://acme/tiny")[0].returncode == 1
+    cached = dict(env, HF_HOME=hub["HF_HOME"])
+    proc, doc = check(cached, "hf://acme/tiny")
+    assert proc.returncode == 1 and doc["files"][0]["findings"], proc.stderr
+
+
+def test_sarif_reports_a_card_not_fetched_as_a_notification(hub):
+    proc = run_cli("check", "--format", "sarif", "hf://acme/missing", env=hub)
+    run = json.loads(proc.stdout)["runs"][0]
+    assert run["invocations"][0]["executionSuccessful"] is False
+    note = run["invocations"][0]["toolExecutionNotifications"][0]
+    assert "no such model repository" in note["message"]["text"] and run["results"] == []

@@ -18,7 +18,7 @@ SAMPLE = "tests/golden/sample.md"
 def test_golden(fmt):
     proc = run_cli("check", "--no-color", "--format", fmt, SAMPLE)
     assert proc.returncode == 1, proc.stderr
-    out = proc.stdout.decode()
+    out = proc.stdout.decode().replace(ROOT.resolve().as_uri(), "file:///CHECKOUT")  # SARIF's %SRCROOT%
     golden = GOLDEN / f"sample.{fmt}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(out, encoding="utf-8")

@@ -351,7 +351,7 @@ def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None):
         yield Problem(line, col, f"{key} {_q(value)} is not a Hub {what}; {notes[value.lower()]}")
         return
     guess = closest(value, vocab_list(vocab_name), cutoff=0.8)
-    hint = f"did you mean {_q(guess)}?" if guess else f"see the list with `cardlint explain {key.replace('_', '-')}`"
+    hint = f"did you mean {_q(guess)}?" if guess else f"see the list with `cardlint explain {key}`"
     yield Problem(line, col, f"{key} {_q(value)} is not a Hub {what}; {hint}",
                   fix=_value_fix(fm, (key,), guess, f"{key} -> {guess}") if guess and guess.lower() == value.lower() else None)
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
 @dataclass
 class Summary:
-    files: int = 0
+    files: int = 0  # files checked: a Hub card that could not be fetched is not one
+    not_fetched: int = 0
     findings: int = 0
     errors: int = 0
     warnings: int = 0
@@ -13,8 +15,12 @@ class Summary:
 
     @classmethod
     def of(cls, results) -> "Summary":
-        s = cls(files=len(results))
+        s = cls()
         for r in results:
+            if r.fetch_error:
+                s.not_fetched += 1
+                continue
+            s.files += 1
             for f in r.findings:
                 s.findings += 1
                 if f.severity == "error":
@@ -27,7 +33,7 @@ class Summary:
 
     def as_dict(self) -> dict:
         return {"files": self.files, "findings": self.findings, "errors": self.errors, "warnings": self.warnings,
-                "info": self.infos}
+                "info": self.infos, "not_fetched": self.not_fetched}
 
 
 def render(fmt: str, results, registry, *, color: bool = False, quiet: bool = False, docs_url: str | None = None,

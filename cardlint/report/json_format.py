@@ -10,6 +10,8 @@ def file_dict(result) -> dict:
     out = {"path": result.path, "score": result.score, "findings": [f.as_dict() for f in result.findings]}
     if result.profile:
         out["profile"] = result.profile
+    if result.fetch_error:  # not checked at all: say so rather than look clean
+        out["error"] = result.fetch_error
     return out
 
 
