@@ -22,7 +22,7 @@ from conftest import FIXTURES, SHARED  # noqa: E402
 from cardlint.config import Config  # noqa: E402
 from cardlint.document import load_card  # noqa: E402
 from cardlint.engine import lint_card  # noqa: E402
-from cardlint.fixer import FixError, fix_file, fix_text_outcome  # noqa: E402
+from cardlint.fixer import FixError, _same, fix_file, fix_text_outcome  # noqa: E402  (types compared all the way down)
 from cardlint.registry import load  # noqa: E402
 
 CASES = int(os.environ.get("CARDLINT_FIX_SAFETY_CASES", "200"))
@@ -79,16 +79,6 @@ def _variant(a, b) -> bool:
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
         return all(_same(x, y) or _variant(x, y) for x, y in zip(a, b))
     return False
-
-
-def _same(a, b) -> bool:
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b
 
 
 def _targeted(card, config, registry) -> set[int]:
