@@ -159,6 +159,14 @@ def _finder(args, registry):
     return ConfigFinder(args.config, registry, overrides)
 
 
+def _targets(args, finder):
+    """The files, stdin and Hub ids the arguments name; what was skipped and why goes to stderr."""
+    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
+    for w in warnings:
+        say(f"warning: {w}")
+    return targets
+
+
 def _check_profile(config) -> None:
     """A profile or template that cannot be used is a usage error before any card is read."""
     if config.template:
@@ -179,9 +187,7 @@ def _jobs(args, finder):
             yield job
         if not args.paths:
             return
-    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
-    for w in warnings:
-        say(f"warning: {w}")
+    targets = _targets(args, finder)
     if getattr(args, "diff_base", None) is not None:
         from .baseline import changed_files
         changed = changed_files(args.diff_base)
@@ -296,10 +302,7 @@ def _below_min(results) -> list[str]:
 def cmd_show_files(args) -> int:
     """--show-files: what check, fix or report would lint, one path per line (as ruff --show-files)."""
     from .report.escape import line_start
-    finder = _finder(args, _registry())
-    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
-    for w in warnings:
-        say(f"warning: {w}")
+    targets = _targets(args, _finder(args, _registry()))
     _write("".join(f"{line_start(t.path)}\n" for t in targets), args.output)
     return EXIT_OK
 

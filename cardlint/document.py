@@ -246,7 +246,7 @@ def _load_yaml(fm: FrontMatter) -> None:
             return
         try:
             _check_expansion(node)
-            value = _build(loader, node, (), 0, fm)
+            value = _build(loader, node, (), fm)
         except _Bomb as exc:
             fm.problems.append(YamlProblem("bomb", str(exc), fm.start_line, 1))
             fm.positions.clear()
@@ -263,9 +263,8 @@ def _load_yaml(fm: FrontMatter) -> None:
         loader.dispose()
 
 
-def _build(loader, node, path, depth, fm: FrontMatter):
-    if depth > YAML_MAX_DEPTH:
-        raise _Bomb(f"front matter is nested more than {YAML_MAX_DEPTH} levels deep")
+def _build(loader, node, path, fm: FrontMatter):
+    """The node's value, with positions and problems recorded; _check_expansion has bounded its depth."""
     line, col = fm.at(node.start_mark)
     fm.positions.setdefault(path, (line, col))
     if isinstance(node, yaml.ScalarNode):
@@ -282,7 +281,7 @@ def _build(loader, node, path, depth, fm: FrontMatter):
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             fm.problems.append(YamlProblem("tag", f"YAML tag {node.tag!r} is not allowed in card metadata", line, col))
-        return [_build(loader, item, path + (i,), depth + 1, fm) for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), fm) for i, item in enumerate(node.value)]
     if node.tag != "tag:yaml.org,2002:map":
         fm.problems.append(YamlProblem("tag", f"YAML tag {node.tag!r} is not allowed in card metadata", line, col))
     try:
@@ -295,7 +294,7 @@ def _build(loader, node, path, depth, fm: FrontMatter):
         if not isinstance(key_node, yaml.ScalarNode):
             fm.problems.append(YamlProblem("non-string-key", "a key is a list or mapping, not a string", kline, kcol))
             continue
-        key = _build(loader, key_node, path + ("<key>",), depth + 1, fm)
+        key = _build(loader, key_node, path + ("<key>",), fm)
         if not isinstance(key, str):
             fm.problems.append(YamlProblem(
                 "non-string-key", f"key {key_node.value!r} is read as {type(key).__name__}, not a string; quote it", kline, kcol))
@@ -306,7 +305,7 @@ def _build(loader, node, path, depth, fm: FrontMatter):
                 "YAML keeps only the last one", kline, kcol))
         fm.key_positions[path + (key,)] = (kline, kcol)
         fm.positions.pop(path + (key,), None)
-        result[key] = _build(loader, value_node, path + (key,), depth + 1, fm)
+        result[key] = _build(loader, value_node, path + (key,), fm)
     fm.positions.pop(path + ("<key>",), None)
     return result
 

@@ -78,10 +78,8 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
                         targets.append(Target(full))
                         found += 1
             if not found:
-                hint = (f"; {skipped_md} Markdown file{'s' if skipped_md != 1 else ''} not named like a card: "
-                        "--include '*.md' lints them") if skipped_md else ""
                 raise UsageError(f"no cards found in {p!r} (looked for {', '.join(DEFAULT_INCLUDE)}"
-                                 f" and the config's include patterns{hint})")
+                                 f" and the config's include patterns){_skipped_note(skipped_md)}")
             continue
         if os.path.exists(p):
             raise UsageError(f"{p!r} is not a regular file or folder")
@@ -89,7 +87,10 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
             raise UsageError(f"{p!r} is a broken symbolic link")
         raise UsageError(f"path {p!r} does not exist")
     if skipped_md:
-        warnings.append(f"{skipped_md} Markdown file{'s' if skipped_md != 1 else ''} not named like a card "
-                        f"({', '.join(DEFAULT_INCLUDE)}) skipped; lint them with --include '*.md' or `include:` "
-                        "in the configuration")
+        warnings.append(_skipped_note(skipped_md).lstrip("; "))
     return targets, warnings
+
+
+def _skipped_note(n: int) -> str:
+    return (f"; {n} Markdown file{'s' if n != 1 else ''} not named like a card skipped: lint them with "
+            "--include '*.md' or `include:` in the configuration") if n else ""

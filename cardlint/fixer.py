@@ -400,17 +400,15 @@ def fix_file(path: str, config: Config, registry: Registry, *, unsafe: bool, dif
 
 
 def run_fix(args, registry: Registry) -> int:
-    from .cli import EXIT_ERROR, _color, _exit_code, _finder, _format, _write
-    from .files import UsageError, collect
+    from .cli import EXIT_ERROR, _color, _exit_code, _finder, _format, _targets, _write
+    from .files import UsageError
     from .report import render
     finder = _finder(args, registry)
-    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
+    targets = _targets(args, finder)
     hub = [t.path for t in targets if t.hub]
     if hub:
         raise UsageError(f"fix changes files: it takes card files, folders and - (stdin), not Hub ids such as "
                          f"{hub[0]}; `cardlint check {hub[0]}` lints it")
-    for w in warnings:
-        say(f"warning: {w}")
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     results, patches, failed = [], [], False
     applied: Counter = Counter()

@@ -29,12 +29,11 @@ def summary_markdown(results, budget: int = SUMMARY_BUDGET, sarif: str | None = 
     out = ["## cardlint", "",
            f"{s.files} card{'s' if s.files != 1 else ''}: **{s.errors}** error{'s' if s.errors != 1 else ''}, "
            f"**{s.warnings}** warning{'s' if s.warnings != 1 else ''}, {s.infos} info", ""]
-    per_card = [(r, Summary.of([r])) for r in results]
-    worst = sorted(per_card, key=lambda rc: (-rc[1].errors, -rc[1].warnings, rc[0].score if rc[0].score is not None else 101))
-    worst = [rc for rc in worst if rc[1].findings][:WORST_CARDS]
+    flagged = [(r, c) for r in results if (c := Summary.of([r])).findings]
+    flagged.sort(key=lambda rc: (-rc[1].errors, -rc[1].warnings, 101 if rc[0].score is None else rc[0].score))
+    worst = flagged[:WORST_CARDS]
     if worst:
-        title = "Cards with findings" if len(worst) == sum(1 for _, c in per_card if c.findings) else \
-            f"The {len(worst)} cards with the most findings"
+        title = "Cards with findings" if len(flagged) <= WORST_CARDS else f"The {WORST_CARDS} cards with the most findings"
         out += [f"### {title}", "", "| card | score | errors | warnings | info |", "| --- | ---: | ---: | ---: | ---: |"]
         for r, c in worst:
             score = "" if r.score is None else f"{r.score:g}"

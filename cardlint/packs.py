@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from .paths import within
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -134,7 +136,6 @@ def profiles(extra_packs: tuple[str, ...] = ()) -> dict[str, Profile]:
     for pack in extra_packs:
         p = Path(pack)
         if p.is_dir():  # a link in the pack that leads out of it is not part of it
-            from .paths import within
             sources += [f for f in sorted((p / "profiles").glob("*.yaml")) + sorted(p.glob("*.yaml")) if within(f, p)]
         elif p.is_file():
             sources.append(p)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -65,6 +64,7 @@ def within(path: str, root: Path) -> bool:
 def output_file(path: str):
     """A text file for an output (-o, SARIF): written beside its target and renamed into place only when
     complete, so that a run that fails half-way leaves no truncated report behind (nor an old one altered)."""
+    import tempfile  # only when an output file is written: not at start-up
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".cardlint-", suffix=".tmp", dir=folder)
     try:

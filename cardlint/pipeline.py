@@ -165,10 +165,9 @@ def fetch_hub_card(target: str) -> bytes:
     repo_type, repo_id, revision = parse_hub_id(target)
     try:
         import huggingface_hub
-        from huggingface_hub import errors
+        from huggingface_hub import constants, errors
     except ImportError:
         raise HubError("hf:// needs huggingface_hub: pip install 'cardlint[hub]'") from None
-    from huggingface_hub import constants
     endpoint = constants.ENDPOINT
     offline = constants.HF_HUB_OFFLINE
     unreachable = None if offline else _unreachable(endpoint)

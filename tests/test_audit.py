@@ -71,7 +71,7 @@ def chromium():
     """A real Chromium, when the machine has one (the README's optional line installs it); never installed here."""
     exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if exe is None:
-        pytest.skip("needs Chromium for the HTML report test: apt-get install -y chromium (see the README)")
+        pytest.skip("needs Chromium for the HTML report test; the README (Run the tests) has the optional line")
     return exe
 
 
