@@ -124,14 +124,27 @@ def _overlaps(taken: list, a, b) -> bool:
     return False
 
 
-def _errors(result: FileResult) -> Counter:
-    return Counter(f.name for f in result.findings if f.severity == "error")
+def _worse(before: FileResult, after: FileResult, fixes) -> str | None:
+    """Why `after` is worse than `before` by cardlint's own measure, or None: a rule with more findings
+    than before (except the one finding per fix that the fix declares it leaves), another profile, a
+    lower score."""
+    allowance = Counter(fix.leaves for fix in fixes if fix.leaves)
+    had = Counter(f.name for f in before.findings)
+    grown = sorted(name for name, n in Counter(f.name for f in after.findings).items()
+                   if n > had[name] + allowance[name])
+    if grown:
+        return f"new findings would appear ({', '.join(grown)})"
+    if before.profile is not None and after.profile != before.profile:
+        return f"the card would match another profile ({before.profile} -> {after.profile})"
+    if before.score is not None and after.score is not None and after.score < before.score:
+        return f"the completeness score would drop ({before.score:g} -> {after.score:g})"
+    return None
 
 
 def _verify(before: Card, before_result: FileResult, after_text: str, path: str, config: Config,
-            registry: Registry, fixes, *, with_score: bool = False) -> tuple[tuple[Card, FileResult] | None, str | None]:
+            registry: Registry, fixes) -> tuple[tuple[Card, FileResult] | None, str | None]:
     """Lint the new text; refuse it if the front matter stopped parsing, if its parsed values changed
-    other than the fixes declare (same values, same types), or if a new error appeared.
+    other than the fixes declare (same values, same types), or if the card got worse (_worse).
     On success, the new card and its findings, which the next round starts from."""
     try:
         after = load_card(after_text, path)
@@ -144,11 +157,9 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
         expected = _with_changes(before.front_matter.data, [c for fix in fixes for c in fix.metadata])
         if not _same(fm.data, expected):
             return None, "the front matter would read differently than the fix intends"
-    result = lint_card(after, config, registry, with_score=with_score)
-    grown = [name for name, n in _errors(result).items() if n > _errors(before_result)[name]]
-    if grown:
-        return None, f"new error findings would appear ({', '.join(sorted(grown))})"
-    return (after, result), None
+    result = lint_card(after, config, registry)
+    problem = _worse(before_result, result, fixes)
+    return (None, problem) if problem else ((after, result), None)
 
 
 def _with_changes(data: dict, changes) -> dict:
@@ -221,8 +232,7 @@ def _fix_rounds(text: str, path: str, config: Config, registry: Registry, unsafe
         base = card.original if card.line_map else card
         try:
             new = apply_edits(base, [e for f in chosen for e in f.fix.edits])
-            verified, problem = _verify(card, result, new, path, config, registry, [f.fix for f in chosen],
-                                        with_score=True)
+            verified, problem = _verify(card, result, new, path, config, registry, [f.fix for f in chosen])
         except EditMismatch as exc:
             new, verified, problem = None, None, str(exc)
         if new == current:

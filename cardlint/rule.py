@@ -31,6 +31,9 @@ class Fix:
     # matter changes exactly so. Only fixes that declare changes may edit the front matter at all.
     metadata: tuple[tuple[tuple, object], ...] = ()
     whole_file: bool = False  # the fix rewrites the whole file (a recovered pipe-mangled card)
+    # the rule that reports what is left to do once the fix is applied (a skeleton section the fix adds is
+    # an empty section until its author writes it): the fixer lets that rule gain one finding per such fix
+    leaves: str = ""
 
 
 @dataclass

@@ -391,7 +391,9 @@ def missing_section(card, ctx):
     Not flagged: optional sections; sections that exist but are empty or stubbed (empty-section and
     missing-info-stub say so).
 
-    Fix: write the section. The unsafe fix adds a skeleton heading with a stub to fill."""
+    Fix: write the section. The unsafe fix adds the heading with a comment to its author (an HTML comment,
+    seen while editing, never rendered); empty-section then reports it until it is written. The fix is
+    not applied where the new heading would make the card match another profile."""
     assessment = ctx.assessment
     missing = [row for row in assessment.rows if row.kind == "section" and row.required and row.status == "missing"]
     if not missing:
@@ -400,10 +402,10 @@ def missing_section(card, ctx):
     line = first.line if first else card.body_start + 1
     end = len(card.lines)
     for row in missing:
-        skeleton = f"\n## {row.title}\n\n[More Information Needed]\n"
+        skeleton = f"\n## {row.title}\n\n<!-- Write this section: the {ctx.profile.name} profile requires it. -->\n"
         tail = "" if card.text.endswith("\n") else "\n"
         fix = Fix((Edit(end, len(card.lines[end - 1]) + 1, end, len(card.lines[end - 1]) + 1, tail + skeleton),),
-                  safe=False, description=f"add a skeleton \"{row.title}\" section")
+                  safe=False, description=f"add a skeleton \"{row.title}\" section", leaves="empty-section")
         yield Problem(line, 1, f"required section \"{row.title}\" is missing (profile {ctx.profile.name}); add it",
                       fix=fix)
 
