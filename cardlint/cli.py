@@ -45,6 +45,8 @@ def _selection_options(p: argparse.ArgumentParser) -> None:
                    help="also lint files with these names when searching folders (e.g. '*.md'), besides the card names")
     p.add_argument("--force-exclude", action="store_true",
                    help="apply the configuration's exclude to files named on the command line too (for pre-commit)")
+    p.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                   help="when searching folders, lint files that git ignores too")
     p.add_argument("--show-files", action="store_true", help="list the files that would be linted, and exit")
 
 
@@ -161,7 +163,8 @@ def _finder(args, registry):
 
 def _targets(args, finder):
     """The files, stdin and Hub ids the arguments name; what was skipped and why goes to stderr."""
-    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude)
+    targets, warnings = collect(args.paths, finder, args.stdin_filename, force_exclude=args.force_exclude,
+                                respect_gitignore=args.respect_gitignore)
     for w in warnings:
         say(f"warning: {w}")
     return targets

@@ -38,6 +38,7 @@ class Config:
     max_file_size: int = 5_000_000
     timeout: float = 5.0
     max_findings: int = 100  # per rule per card; the rest are counted in one finding
+    respect_gitignore: bool = True  # folder search skips what git ignores
     docs_url: str | None = None  # pattern of a rule's documentation page ({code}, {name}); None: cardlint's own
 
     def as_dict(self) -> dict:
@@ -144,6 +145,7 @@ KEYS: dict[str, tuple[dict, str]] = {
                 "Seconds of CPU time one card may take (parsing, rules, score, fixes) before it is reported and skipped."),
     "max-findings": ({"type": "integer", "minimum": 0},
                      "Findings of one rule shown per card; the rest are counted in one finding. 0: no limit."),
+    "respect-gitignore": ({"type": "boolean"}, "Folder search skips files and folders that git ignores. Default: true."),
     "docs-url": ({"type": ["string", "null"]},
                  "Pattern of a rule's documentation page, with {code} and {name}; for teams that host the docs."),
 }
@@ -219,6 +221,9 @@ def parse(raw: dict, source: str, registry=None) -> Config:
                     raise ConfigError(f"{source}: 'docs-url' may hold only {{code}} and {{name}} in braces") from None
                 if "{code}" not in value and "{name}" not in value:
                     raise ConfigError(f"{source}: 'docs-url' must contain {{name}} or {{code}}")
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: 'respect-gitignore' must be true or false")
         elif key == "card-type":
             if value not in CARD_TYPES:
                 raise ConfigError(f"{source}: 'card-type' must be one of {', '.join(CARD_TYPES)}, not {value!r}")

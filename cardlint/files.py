@@ -28,10 +28,11 @@ def is_card_name(name: str, extra: list[str]) -> bool:
 
 
 def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None = None, *,
-            force_exclude: bool = False) -> tuple[list[Target], list[str]]:
+            force_exclude: bool = False, respect_gitignore: bool = True) -> tuple[list[Target], list[str]]:
     """(targets, warnings). Raises UsageError for a missing path or a folder with no cards. Files named
     explicitly are linted even when the configuration excludes them, unless force_exclude (pre-commit
-    names every file it passes)."""
+    names every file it passes). Folder search skips what git ignores, unless respect_gitignore is off
+    (here or in the folder's configuration) or the folder itself is ignored (then it was named on purpose)."""
     targets: list[Target] = []
     warnings: list[str] = []
     seen: set[str] = set()
@@ -55,8 +56,10 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
         if os.path.isdir(p):
             found = 0
             tree = os.path.realpath(p)
+            git = _gitignore(p, finder) if respect_gitignore else None
             for root, dirs, files in os.walk(p, onerror=lambda e: warnings.append(f"cannot read {e.filename}: {e.strerror}")):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg")))
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg"))
+                                 and not (git and git.ignored(os.path.join(root, d), is_dir=True)))
                 cfg = None
                 for name in sorted(files):
                     full = os.path.join(root, name)
@@ -65,7 +68,7 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
                     if not is_card_name(name, cfg.include):
                         skipped_md += name.lower().endswith((".md", ".markdown"))
                         continue
-                    if cfg.is_excluded(full):
+                    if cfg.is_excluded(full) or git and git.ignored(full):
                         continue
                     if os.path.islink(full) and not os.path.exists(full):
                         warnings.append(f"{full}: broken symbolic link, skipped")
@@ -89,6 +92,14 @@ def collect(paths: list[str], finder: ConfigFinder, stdin_filename: str | None =
     if skipped_md:
         warnings.append(_skipped_note(skipped_md).lstrip("; "))
     return targets, warnings
+
+
+def _gitignore(folder: str, finder: ConfigFinder):
+    from .gitignore import GitIgnore
+    if not finder.for_path(os.path.join(folder, "README.md")).respect_gitignore:
+        return None
+    git = GitIgnore.for_folder(folder)
+    return None if git is None or git.ignored(folder, is_dir=True) else git
 
 
 def _skipped_note(n: int) -> str:

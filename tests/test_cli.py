@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import re
 import textwrap
 
@@ -392,3 +394,41 @@ def test_rule_pack_profiles_are_known_everywhere(tmp_path):
     for cwd in (tmp_path, tmp_path / "m"):
         proc = run_cli("check", "--profile", "ourhub", str(tmp_path / "m"), cwd=cwd)
         assert proc.returncode in (0, 1) and b'"Contacts" is missing (profile ourhub)' in proc.stdout, proc.stderr
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_folder_search_skips_what_git_ignores(tmp_path):
+    """The files linted are the card files git itself does not ignore (asked of the real git), with nested
+    .gitignore files, negation, folder patterns and .git/info/exclude; an ignored folder named on the
+    command line is linted; --no-respect-gitignore and `respect-gitignore: false` lint everything."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    files = {
+        ".gitignore": "build/\n/out\n**/gen/*.md\n!gen/README.md\n",
+        "sub/.gitignore": "*\n!*/\n!README.md\n",
+        "sub/deep/.gitignore": "README.md\n",
+        ".git/info/exclude": "local/\n",
+    }
+    cards = ["README.md", "build/README.md", "a/build/README.md", "out/README.md", "a/out/README.md",
+             "gen/README.md", "x/gen/README.md", "sub/README.md", "sub/deep/README.md", "sub/other/README.md",
+             "local/README.md", "MODEL_CARD.md"]
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    for name in cards:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(CLEAN_CARD)
+    git = subprocess.run(["git", "ls-files", "--others", "--exclude-standard"], cwd=tmp_path, capture_output=True,
+                         text=True, check=True).stdout.split()
+    expected = sorted(n for n in cards if n in git)
+    assert 3 < len(expected) < len(cards)  # the tree exercises both sides
+
+    def shown(*args, cwd=tmp_path):
+        proc = run_cli("check", "--show-files", *args, cwd=cwd)
+        assert proc.returncode == 0, proc.stderr
+        return sorted(line.removeprefix("./") for line in proc.stdout.decode().split())
+
+    assert shown(".") == expected
+    assert shown("--no-respect-gitignore", ".") == sorted(cards)
+    assert shown("build") == ["build/README.md"]
+    (tmp_path / ".cardlint.yaml").write_text("respect-gitignore: false\n")
+    assert shown(".") == sorted(cards)
