@@ -86,14 +86,45 @@ def browse(chromium, url, *extra):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _page(tmp_path, cards):
+    page = tmp_path / "page.html"
+    proc = run_cli("report", "--format", "html", "-o", str(page), *map(str, cards), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    return page.read_text()
+
+
+def test_html_report_summary_paths_and_plurals(tmp_path):
+    """The embedded summary is JSON as JSON.parse reads it (a script element's text is not entity-decoded),
+    card paths are relative to the working directory, and counts of one are singular."""
+    cards = make_cards(tmp_path / "cards", 2)
+    odd = cards / "<!--<script>x&y" / "README.md"
+    odd.parent.mkdir()
+    odd.write_text(CARD.format(i=9))
+    text = _page(tmp_path, [cards.resolve()])
+    raw = text.split('<script type="application/json" id="summary">', 1)[1].split("</script>", 1)[0]
+    assert "&quot;" not in raw and "<" not in raw
+    assert json.loads(raw)["cards"] == 3
+    assert '">cards/m000/README.md</a>' in text and str(tmp_path) not in text
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "README.md").write_text("---\nlicense: mit\nmetrics: [f1]\n---\n# Model\n\nA model that sorts cats into "
+                                   "boxes.\n\n## Uses\n\nBoxes.\n\n## Limitations\n\nCats only.\n")
+    text = _page(tmp_path, [one / "README.md"])
+    assert "1 card, mean completeness" in text and "0 errors, 1 warning, 0 info" in text
+    assert "</code>: 1 finding</summary>" in text
+
+
 def test_html_report_renders_in_chromium(tmp_path, chromium):
     cards = make_cards(tmp_path / "cards", 5)
     evil = cards / "evil" / "README.md"
     evil.parent.mkdir()
     evil.write_text("# <script>document.title='pwned'</script><img src=x onerror=alert(1)>\n\n## Uses\n\n"
                     "[More Information Needed] and [<script>document.title='pwned'</script>](url)\n")
+    odd = cards / "<!--<script>x&y" / "README.md"  # would break out of a script element unescaped
+    odd.parent.mkdir()
+    odd.write_text(CARD.format(i=9))
     page = tmp_path / "report.html"
-    proc = run_cli("report", "--format", "html", "-o", str(page), str(cards))
+    proc = run_cli("report", "--format", "html", "-o", str(page), str(cards), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     html_text = page.read_text()
     assert "http://" not in html_text.replace("http://www.w3.org/2000/svg", "") and "https://" not in html_text
@@ -107,7 +138,9 @@ def test_html_report_renders_in_chromium(tmp_path, chromium):
     assert "Uncaught" not in dom.stderr and ":ERROR:CONSOLE" not in dom.stderr
     body = dom.stdout.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     scores = [float(cell.split('data-v="', 1)[1].split('"', 1)[0]) for cell in body.split('<td class="num"')[1::4]]
-    assert len(scores) == 6 and scores == sorted(scores, reverse=True)
+    assert len(scores) == 7 and scores == sorted(scores, reverse=True)
+    assert '<th class="num" aria-sort="descending">score</th>' in dom.stdout  # the header shows the direction
+    assert dom.stdout.split("<thead>", 1)[1].split("</thead>", 1)[0].count("aria-sort") == 1
 
     shot = tmp_path / "report.png"
     proc = browse(chromium, page.as_uri(), f"--screenshot={shot}", "--window-size=1200,900")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 
 from .completeness import Aggregate
 
@@ -15,7 +16,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .chart{border:1px solid #d0d7de;border-radius:6px;padding:12px}
 table.cards{border-collapse:collapse;width:100%}table.cards th,table.cards td{border-bottom:1px solid #d8dee4;
 padding:4px 8px;text-align:left}table.cards th{cursor:pointer;background:#f6f8fa;user-select:none}
-table.cards th.num,table.cards td.num{text-align:right}
+table.cards th.num,table.cards td.num{text-align:right}table.cards td:first-child{word-break:break-all}
+table.cards th[aria-sort=ascending]::after{content:" \\25B2"}table.cards th[aria-sort=descending]::after{content:" \\25BC"}
 .error{color:#cf222e}.warning{color:#9a6700}.info{color:#0969da}
 details{margin:6px 0}summary{cursor:pointer}code{font-size:12px}
 """
@@ -32,12 +34,15 @@ SCRIPT = """
       return desc?-c:c;});
     rows.forEach(function(r){body.appendChild(r);});
     table.setAttribute('data-sorted',col+(desc?':desc':':asc'));
+    Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
+      if(i===col){th.setAttribute('aria-sort',desc?'descending':'ascending');}else{th.removeAttribute('aria-sort');}});
   }
   Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
     th.addEventListener('click',function(){
       var cur=table.getAttribute('data-sorted')||'';sortBy(i,cur===i+':asc');});});
   var m=/sort=(\\d+)(?::(desc|asc))?/.exec(location.hash);
   if(m){sortBy(parseInt(m[1],10),m[2]==='desc');}
+  window.cardlintSummary=JSON.parse(document.getElementById('summary').textContent);
   document.body.setAttribute('data-ready','1');
 })();
 """
@@ -64,6 +69,24 @@ def _bars(items: list[tuple[str, float]], *, width: int = 420, unit: str = "", m
     return "".join(parts)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
+
+
+def _shown(path: str) -> str:
+    """A card's path as the page shows it: relative to the working directory when inside it."""
+    if "://" in path or not os.path.isabs(path):
+        return path
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _script_json(data) -> str:
+    """JSON that is safe inside <script type="application/json"> and that JSON.parse reads: the element's
+    text is not entity-decoded, so <, > and & are written as \\u escapes instead."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def write(results, out) -> Aggregate:
     agg = Aggregate()
     cards = []
@@ -72,7 +95,7 @@ def write(results, out) -> Aggregate:
         counts = {"error": 0, "warning": 0, "info": 0}
         for f in r.findings:
             counts[f.severity] += 1
-        cards.append((r.path, r.profile or "", r.score, counts,
+        cards.append((_shown(r.path), r.profile or "", r.score, counts,
                       [(f.severity, f.line, f.column, f.code, f.name, f.message) for f in r.findings]))
     s = agg.summary()
     e = html.escape
@@ -80,9 +103,9 @@ def write(results, out) -> Aggregate:
               "<meta name=\"viewport\" content=\"width=device-width\"><title>cardlint report</title>"
               f"<style>{CSS}</style></head><body>\n")
     sev = s["findings"]
-    out.write(f"<h1>cardlint report</h1><p class=\"muted\">{s['cards']} cards, mean completeness "
-              f"{'' if s['mean_score'] is None else s['mean_score']}; {sev.get('error', 0)} errors, "
-              f"{sev.get('warning', 0)} warnings, {sev.get('info', 0)} info</p>\n")
+    out.write(f"<h1>cardlint report</h1><p class=\"muted\">{_plural(s['cards'], 'card')}, mean completeness "
+              f"{'' if s['mean_score'] is None else s['mean_score']}; "
+              + ", ".join(_plural(sev.get(k, 0), k) for k in ("error", "warning", "info")) + "</p>\n")
     fills = sorted(s["section_fill_rates"].items(), key=lambda kv: kv[1])[:40]
     out.write('<div class="charts">'
               f'<div class="chart" id="chart-scores"><h2>Score distribution</h2>'
@@ -103,11 +126,11 @@ def write(results, out) -> Aggregate:
                   + "</tr>\n")
     out.write("</tbody></table>\n<h2>Findings by card</h2>\n")
     for i, (path, _, score, counts, findings) in enumerate(cards):
-        out.write(f'<details id="card-{i}"><summary><code>{e(path)}</code>: {len(findings)} findings</summary><ul>')
+        out.write(f'<details id="card-{i}"><summary><code>{e(path)}</code>: {_plural(len(findings), "finding")}</summary><ul>')
         for severity, line, column, code, name, message in findings:
             out.write(f'<li><span class="{severity}">{severity}</span> {line}:{column} <b>{e(code)}</b> '
                       f'{e(name)}: {e(message)}</li>')
         out.write("</ul></details>\n")
-    out.write(f'<script type="application/json" id="summary">{e(json.dumps(s))}</script>')
+    out.write(f'<script type="application/json" id="summary">{_script_json(s)}</script>')
     out.write(f"<script>{SCRIPT}</script></body></html>\n")
     return agg
