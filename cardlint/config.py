@@ -78,11 +78,11 @@ class Config:
         rel = self.relative(path)
         return any(_glob_match(rel, p) for p in self.exclude)
 
-    def severity_of(self, rule: Rule) -> str:
+    def severity_of(self, rule: Rule, default: str | None = None) -> str:
         for key in (rule.code, rule.name, *rule.aliases):
             if key in self.severity:
                 return self.severity[key]
-        return rule.severity
+        return default or rule.severity
 
 
 def _glob_match(rel: str, pattern: str) -> bool:

@@ -120,7 +120,7 @@ def _stamp(rule: Rule, problem: Problem, card: Card, config: Config) -> Finding:
         end_column = max(end_column, column)
         if end_column == column:  # no range given: the text it points at, to the end of its line
             end_column = max(column, _content_end(card, line))
-    return Finding(path=card.path, code=rule.code, name=rule.name, severity=config.severity_of(rule),
+    return Finding(path=card.path, code=rule.code, name=rule.name, severity=config.severity_of(rule, problem.severity),
                    message=problem.message, line=line, column=column, end_line=end_line, end_column=end_column,
                    fix=problem.fix, line_text=card.lines[line - 1])
 

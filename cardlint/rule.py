@@ -45,6 +45,9 @@ class Problem:
     end_line: int | None = None
     end_column: int | None = None
     fix: Fix | None = None
+    # a lesser case of the rule (a stray fence with nothing after it): this finding's severity instead of
+    # the rule's default; a severity set in the configuration overrides both
+    severity: str | None = None
 
 
 @dataclass

@@ -336,7 +336,7 @@ def local_path_as_hub_id(card, ctx):
                               f"it at push time: use an id like \"owner/name\" or remove the entry")
 
 
-def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None):
+def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None, effect: str = ""):
     value = fm.data.get(key)
     if value is None:
         return
@@ -347,21 +347,25 @@ def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None):
     known = vocab(vocab_name)
     if value in known:
         return
+    said = f"{key} {_q(value)} is not a Hub {what}{effect}"
     if notes and value.lower() in notes:
-        yield Problem(line, col, f"{key} {_q(value)} is not a Hub {what}; {notes[value.lower()]}")
+        yield Problem(line, col, f"{said}; {notes[value.lower()]}")
         return
     guess = closest(value, vocab_list(vocab_name), cutoff=0.8)
-    hint = f"did you mean {_q(guess)}?" if guess else f"see the list with `cardlint explain {key}`"
-    yield Problem(line, col, f"{key} {_q(value)} is not a Hub {what}; {hint}",
+    near = guess or closest(value, vocab_list(vocab_name), cutoff=0.6)
+    hint = (f"did you mean {_q(guess)}?" if guess else f"the nearest id on the Hub's list is {_q(near)}" if near
+            else f"see the list with `cardlint explain {key}`")
+    yield Problem(line, col, f"{said}; {hint}",
                   fix=_value_fix(fm, (key,), guess, f"{key} -> {guess}") if guess and guess.lower() == value.lower() else None)
 
 
-@rule("CL108", "unknown-pipeline-tag", "pipeline_tag is not one of the Hub's tasks.", severity="error",
-      tags=TAGS + ("hub",), fixable=True)
+@rule("CL108", "unknown-pipeline-tag", "pipeline_tag is not one of the Hub's tasks.", tags=TAGS, fixable=True)
 def unknown_pipeline_tag(card, ctx):
     """`pipeline_tag` is not one of the Hub's task ids (`text-classification`, `image-segmentation`, ...).
 
-    Why: it picks the widget and the task filter on the Hub; an unknown task is rejected.
+    Why: it picks the widget and the task filter on the Hub; under an unknown task the model has no
+    widget and is found by no one filtering by task. (A warning: no public source shows the Hub rejecting
+    a push for it.)
 
     Example: `pipeline_tag: image-regression` (no such task).
 
@@ -370,7 +374,8 @@ def unknown_pipeline_tag(card, ctx):
     Fix: use the closest task id, or drop the key and let the Hub infer it."""
     fm = _fm(card)
     if fm is not None:
-        yield from _vocab_problem(fm, "pipeline_tag", "pipeline-tags", "task id")
+        yield from _vocab_problem(fm, "pipeline_tag", "pipeline-tags", "task id",
+                                  effect=": the Hub shows no widget for it and lists the model under no task")
 
 
 _LIBRARY_NOTES = {
@@ -383,37 +388,42 @@ _LIBRARY_NOTES = {
 }
 
 
-@rule("CL109", "unknown-library-name", "library_name is not one of the Hub's library ids.", severity="error",
-      tags=TAGS + ("hub",), fixable=True)
+@rule("CL109", "unknown-library-name", "library_name is not one of the Hub's library ids.", tags=TAGS, fixable=True)
 def unknown_library_name(card, ctx):
     """`library_name` is not one of the Hub's library ids, which are case-sensitive (`transformers`,
     `sentence-transformers`, `timm`, `PaddleOCR`).
 
-    Why: the id tells the Hub which code snippet and which download counter to show.
+    Why: the id tells the Hub which code snippet and which download counter to show. The Hub accepts
+    other names (real libraries such as `cleanrl` or `txtai` are not on its list), so this is a warning
+    that the card gets no snippet, not an error.
 
     Example: `library_name: torch` (no such library id).
 
-    Not flagged: a card without `library_name`.
+    Not flagged: a card without `library_name`; the ids of the Hub's list, which are case-sensitive.
 
     Fix: use the id of the library that loads the model."""
     fm = _fm(card)
     if fm is not None:
-        yield from _vocab_problem(fm, "library_name", "library-names", "library id", notes=_LIBRARY_NOTES)
+        yield from _vocab_problem(fm, "library_name", "library-names", "library id", notes=_LIBRARY_NOTES,
+                                  effect=": the Hub shows no widget or code snippet for it")
 
 
-@rule("CL110", "invalid-language", "A language is not a lowercase ISO 639-1/639-3 code.", severity="error",
-      tags=TAGS + ("hub",), fixable=True)
+@rule("CL110", "invalid-language", "A language is not a lowercase ISO 639-1, 639-2 or 639-3 code.",
+      tags=TAGS, fixable=True)
 def invalid_language(card, ctx):
     """A `language` entry is not a lowercase ISO 639 code or a special value, or YAML read it as a
     boolean (an unquoted `no`, Norwegian, is false), or a dataset card gives a single string.
 
-    Why: the Hub's language filter knows only the codes; `EN` or `en-US` are not among them.
+    Why: the Hub's language filter knows only the codes; `EN` or `en-US` are not among them, and a card
+    under them is found by no one filtering by language. (A warning: no public source shows the Hub
+    rejecting a push for it.)
 
     Example:
         language:
         - no       <- read as false; write "no"
 
-    Not flagged: ISO 639-1 (`en`) and ISO 639-3 (`eng`) codes, `multilingual` and `code`.
+    Not flagged: ISO 639-1 (`en`), ISO 639-2 (`fre`, collective codes such as `sem`) and ISO 639-3
+    (`eng`) codes, ISO 639-5 family codes (`zle`), `multilingual` and `code`.
 
     Fix: quote `no`, lowercase the code, drop the region (`en-US` -> `en`)."""
     fm = _fm(card)
@@ -429,7 +439,8 @@ def invalid_language(card, ctx):
             line, col = fm.where(("language",))
             yield Problem(line, col, "language must be a code or a list of codes")
         return
-    valid = vocab("languages-iso639-1") | vocab("languages-iso639-3") | {"multilingual", "code"}
+    valid = (vocab("languages-iso639-1") | vocab("languages-iso639-2") | vocab("languages-iso639-3")
+             | vocab("languages-iso639-5") | {"multilingual", "code"})
     for path, item in _items(value, "language"):
         line, col = fm.where(path)
         if isinstance(item, bool):
@@ -453,7 +464,7 @@ def invalid_language(card, ctx):
             fix = _value_fix(fm, path, guess, f"language {item} -> {guess}") if guess == item.lower() else None
             yield Problem(line, col, f"language {_q(item)} is not a lowercase ISO 639 code; did you mean {_q(guess)}?", fix=fix)
         else:
-            yield Problem(line, col, f"language {_q(item)} is not an ISO 639-1 or 639-3 code (e.g. \"en\", \"fra\")")
+            yield Problem(line, col, f"language {_q(item)} is not an ISO 639-1, 639-2 or 639-3 code (e.g. \"en\", \"fra\")")
 
 
 # -- model-index ------------------------------------------------------------------------------------------

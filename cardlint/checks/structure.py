@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import MAX_SCAN
+from ..document import MAX_SCAN, Section
 from ..rule import Edit, Fix, Problem, rule
 
 TAGS = ("structure",)
@@ -284,18 +284,28 @@ def malformed_link(card, ctx):
                               end_column=m.end() + 1)
 
 
+# Markdown a reader was meant to see: a heading below the title level (a "# " line is a comment in
+# most code), a table row, a link or an image, an HTML block tag
+_MARKDOWN_LINE = re.compile(r"^\s{0,3}#{2,6}\s+\S|^\s*\|.*\|\s*$|!?\[[^\]]+\]\((?:https?://|#|\.?/)|^\s*</?(?:details|div|p|table|img)\b", re.I)
+
+
 @rule("CL306", "unclosed-code-fence", "A fenced code block is never closed and swallows the rest of the card.",
       severity="error", tags=TAGS, fixable=True)
 def unclosed_code_fence(card, ctx):
-    """A ``` (or ~~~) fence opened and never closed, so it runs to the end of the file.
+    """A ``` (or ~~~) fence opened and never closed, so it runs to the end of the file and the text
+    after it renders as code.
 
     Why: everything after it renders as code: headings, tables and links vanish from the card.
 
     Example: a "## Usage" fence with no closing ``` before "## Training".
 
-    Not flagged: fences closed by a longer fence of the same character, or inside a block quote.
+    Not flagged as an error: fences closed by a longer fence of the same character, or inside a block
+    quote. Where the fence hides no Markdown (a stray fence with only blank lines after it; a last code
+    block or BibTeX entry that only lacks its closing fence), nothing is lost from the card: a warning
+    says so, not an error.
 
-    Fix: the safe fix closes the fence at the end of the file; better, close it where the code ends."""
+    Fix: the safe fix closes the fence at the end of the file; better, close it where the code ends (or
+    remove a stray fence)."""
     last = len(card.lines) - (1 if card.lines and card.lines[-1] == "" else 0)
     for tok in card.tokens:
         if tok.type != "fence" or not tok.map or tok.map[1] < last:
@@ -309,32 +319,50 @@ def unclosed_code_fence(card, ctx):
         end = len(card.lines)
         tail = card.lines[-1]
         insert = ("" if tail == "" else "\n") + tok.markup + "\n"
-        yield Problem(a + 1, 1, f"code fence {tok.markup} opened here is never closed: the rest of the card renders "
-                      "as code", fix=Fix((Edit(end, len(tail) + 1, end, len(tail) + 1, insert),),
-                                         description="close the code fence at the end of the file"))
+        fix = Fix((Edit(end, len(tail) + 1, end, len(tail) + 1, insert),), description="close the code fence at the end of the file")
+        swallowed = [l for l in body if l.strip()]
+        if not swallowed:
+            yield Problem(a + 1, 1, f"stray code fence {tok.markup}: nothing follows it, so it only adds an empty code "
+                          "box at the end of the card; remove it or close it", fix=fix, severity="warning")
+            continue
+        hidden = [l for l in swallowed if _MARKDOWN_LINE.search(l)]
+        if not hidden:
+            yield Problem(a + 1, 1, f"code fence {tok.markup} is never closed; only code follows, so the card renders "
+                          "as meant here, but close it for renderers and editors that differ", fix=fix, severity="warning")
+            continue
+        yield Problem(a + 1, 1, f"code fence {tok.markup} opened here is never closed: the Markdown after it renders "
+                      f"as code (\"{hidden[0].strip()[:40]}\" and the rest)", fix=fix)
 
 
 @rule("CL307", "duplicate-heading", "Two sibling headings with the same text.", tags=TAGS)
 def duplicate_heading(card, ctx):
-    """Two headings with the same text under the same parent heading.
+    """Two headings with the same text under the same parent heading, over different content.
 
-    Why: it reads as a copy-paste slip, and the anchors collide: links reach only the first unless
-    they use the -1 suffix.
+    Why: it reads as a copy-paste slip (two versions of one section), and the anchors collide: links
+    reach only the first unless they use the -1 suffix.
 
-    Example: two "## Training" headings in a row.
+    Example: two "## Training" headings in a row, each with its own text.
 
     Not flagged: the same heading text under different parents ("### Results" under two models);
-    headings with no text.
+    headings with no text; the card's title repeated as a banner further down; a heading repeated over
+    the same content (two empty placeholders: empty-section reports those), where no reader or link
+    loses anything.
 
     Fix: merge the sections, or give them distinct titles."""
     for parent in [card.root, *card.sections]:
-        seen: dict[str, int] = {}
+        seen: dict[str, Section] = {}
         for child in parent.children:
             key = " ".join(child.title.lower().split())
             if not key:
                 continue
-            if key in seen:
-                yield Problem(child.line, 1, f"heading \"{child.title}\" repeats the one at line {seen[key]} under the "
-                              f"same parent; its anchor becomes #{child.slug}")
-            else:
-                seen[key] = child.line
+            first = seen.get(key)
+            if first is None:
+                seen[key] = child
+            elif first is not card.sections[0] and _span_text(card, first) != _span_text(card, child):
+                yield Problem(child.line, 1, f"heading \"{child.title}\" repeats the one at line {first.line} under the "
+                              f"same parent, over different content; its anchor becomes #{child.slug}")
+
+
+def _span_text(card, sec) -> str:
+    """What a reader sees under a heading, subsections included, whitespace folded."""
+    return " ".join(" ".join(card.rendered_lines[sec.line:sec.end_line]).split())

@@ -1,0 +1,52 @@
+"""Rules precise on real cards, and severities that mean one thing: error = the Hub rejects the card at
+push time or it renders broken; warning = incomplete or misleading; info = worth knowing."""
+from __future__ import annotations
+
+from cardlint.config import Config
+from cardlint.engine import lint_bytes
+from cardlint.registry import load
+
+
+def findings(text: str, rule: str, **config):
+    return [f for f in lint_bytes(text, "README.md", Config(**config), load()).findings if f.name == rule]
+
+
+FM = "---\nlicense: mit\n---\n\n# Sorter\n\nA model that sorts photos.\n\n"
+
+
+def test_unclosed_fence_is_an_error_only_when_it_hides_markdown():
+    hides = findings(FM + "## Usage\n\n```python\nimport sorter\n\n## Training\n\nTen epochs.\n", "unclosed-code-fence")
+    assert [(f.severity, f.line) for f in hides] == [("error", 11)] and "## Training" in hides[0].message
+    stray = findings(FM + "```\n", "unclosed-code-fence")
+    assert [f.severity for f in stray] == ["warning"] and "stray" in stray[0].message
+    code_only = findings(FM + "```bibtex\n@misc{x,\n  year = {2026}\n}\n", "unclosed-code-fence")
+    assert [f.severity for f in code_only] == ["warning"] and "only code follows" in code_only[0].message
+    # a severity set in the configuration wins over the finding's own
+    assert [f.severity for f in findings(FM + "```\n", "unclosed-code-fence", severity={"CL306": "error"})] == ["error"]
+    assert [f.severity for f in findings(FM + "```python\nx\n\n## T\n\ny\n", "unclosed-code-fence",
+                                         severity={"unclosed-code-fence": "info"})] == ["info"]
+
+
+def test_vocabulary_rules_the_hub_does_not_enforce_are_warnings():
+    registry = load()
+    for name in ("unknown-library-name", "unknown-pipeline-tag", "invalid-language"):
+        rule = registry.get(name)
+        assert rule.severity == "warning" and "hub" not in rule.tags, name
+    # what the Hub is known to reject stays an error tagged hub
+    for name in ("invalid-front-matter", "unknown-license", "local-path-as-hub-id", "invalid-model-index"):
+        rule = registry.get(name)
+        assert rule.severity == "error" and "hub" in rule.tags, name
+
+
+def test_unknown_library_says_what_is_lost_and_the_nearest_id():
+    (f,) = findings("---\nlibrary_name: sentence-transformer\n---\n# M\n", "unknown-library-name")
+    assert "no widget or code snippet" in f.message and 'did you mean "sentence-transformers"?' in f.message
+    (f,) = findings("---\nlibrary_name: cleanrl\n---\n# M\n", "unknown-library-name")
+    assert f.severity == "warning" and "no widget or code snippet" in f.message
+
+
+def test_languages_the_hub_accepts():
+    text = "---\nlanguage: [en, eng, fre, ger, sem, zle, multilingual, code]\n---\n# M\n"
+    assert findings(text, "invalid-language") == []
+    bad = findings("---\nlanguage: [EN, zh-CN, german, false]\n---\n# M\n", "invalid-language")
+    assert len(bad) == 4
