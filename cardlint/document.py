@@ -42,7 +42,10 @@ _FAST_MAX_DEPTH = 200
 
 
 def _loader_for(text: str):
-    if _FAST_LOADER is not None:
+    # libyaml accepts tabs (after a value, before a comment, after "key:") that the pure-Python scanner
+    # refuses; huggingface_hub reads cards with the pure-Python loader, and one verdict on every machine
+    # needs one scanner: text with a tab goes to the Python loader
+    if _FAST_LOADER is not None and "\t" not in text:
         # every opening bracket, quoted or not: a "]" inside a string must not hide deep nesting after it
         deepest = text.count("[") + text.count("{")
         # an upper bound of block nesting on any line: its indentation plus every "-", "?" and ":"
@@ -51,6 +54,16 @@ def _loader_for(text: str):
         if deepest + block <= _FAST_MAX_DEPTH:
             return _FAST_LOADER(text)
     return yaml.SafeLoader(text)
+
+
+def _compose(text: str):
+    """(loader, root node); the caller disposes the loader."""
+    loader = _loader_for(text)
+    try:
+        return loader, loader.get_single_node()
+    except BaseException:
+        loader.dispose()
+        raise
 
 
 class Unreadable(Exception):
@@ -201,9 +214,11 @@ class YamlLimit(ValueError):
 
 def safe_yaml(text: str):
     """Parse a configuration or rule-pack YAML file with the same limits as a card's front matter."""
-    loader = _loader_for(text)
     try:
-        node = loader.get_single_node()
+        loader, node = _compose(text)
+    except RecursionError:
+        raise YamlLimit("nested too deeply to read") from None
+    try:
         if node is None:
             return None
         _check_expansion(node, "the file")
@@ -221,26 +236,24 @@ def _load_yaml(fm: FrontMatter) -> None:
         fm.problems.append(YamlProblem("bomb", f"front matter is larger than {YAML_MAX_CHARS} characters", fm.start_line, 1))
         return
     try:
-        loader = _loader_for(fm.text)
+        loader, node = _compose(fm.text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = fm.at(mark) if mark else (fm.start_line, 1)
+        line = max(fm.start_line, min(line, fm.end_line - 1))  # an error at the end of the stream: its last line
+        problem = (exc.problem or str(exc)).strip()
+        if "'\\t'" in problem:
+            problem += (" (a tab: some YAML parsers take it here, but PyYAML, which huggingface_hub reads cards with, "
+                        "does not; use spaces)")
+        fm.problems.append(YamlProblem("syntax", f"YAML syntax error: {problem}", line, col))
+        return
     except yaml.YAMLError as exc:  # the reader refuses control characters before parsing starts
         fm.problems.append(YamlProblem("syntax", f"YAML error: {exc}".split("\n")[0], fm.start_line, 1))
         return
+    except RecursionError:
+        fm.problems.append(YamlProblem("bomb", "front matter is nested too deeply", fm.start_line, 1))
+        return
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = fm.at(mark) if mark else (fm.start_line, 1)
-            line = max(fm.start_line, min(line, fm.end_line - 1))  # an error at the end of the stream: its last line
-            problem = (exc.problem or str(exc)).strip()
-            fm.problems.append(YamlProblem("syntax", f"YAML syntax error: {problem}", line, col))
-            return
-        except yaml.YAMLError as exc:
-            fm.problems.append(YamlProblem("syntax", f"YAML error: {exc}", fm.start_line, 1))
-            return
-        except RecursionError:
-            fm.problems.append(YamlProblem("bomb", "front matter is nested too deeply", fm.start_line, 1))
-            return
         if node is None:
             fm.data = {}
             return

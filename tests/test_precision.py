@@ -50,3 +50,61 @@ def test_languages_the_hub_accepts():
     assert findings(text, "invalid-language") == []
     bad = findings("---\nlanguage: [EN, zh-CN, german, false]\n---\n# M\n", "invalid-language")
     assert len(bad) == 4
+
+
+def test_one_yaml_verdict_with_and_without_libyaml(monkeypatch):
+    """The same front matter gets the same problems and values whether libyaml is installed or not."""
+    import random
+
+    import yaml
+
+    from cardlint import document
+
+    if getattr(yaml, "CSafeLoader", None) is None:
+        import pytest
+        pytest.skip("libyaml is not installed: there is only one loader to compare")
+    rng = random.Random(7)
+    atoms = ["license: mit", "a: 'x y'", "- x", "tags:", "  - y", "a: [x, y]", "a: {k: v}", "a: b # c", "a: 1",
+             "metrics: |", "  text", "a: &x 1", "b: *x", "language: no"]
+    texts = ["license: mit\t", "a:\t b", "tags:\n- a\t", "a: b\t# c", "\ta: b"]
+    for _ in range(300):
+        lines = [rng.choice(atoms) for _ in range(rng.randint(1, 4))]
+        k = rng.randrange(len(lines))
+        pos = rng.randint(0, len(lines[k]))
+        lines[k] = lines[k][:pos] + "\t" + lines[k][pos:]
+        texts.append("\n".join(lines))
+
+    def verdicts():
+        out = []
+        for t in texts:
+            fm = document.load_card(f"---\n{t}\n---\n# M\n", "README.md").front_matter
+            out.append((fm.data, [(p.kind, p.message, p.line, p.column) for p in fm.problems]))
+        return out
+
+    fast = verdicts()
+    monkeypatch.setattr(document, "_FAST_LOADER", None)
+    assert verdicts() == fast
+    tab = document.load_card("---\nlicense: mit\t\n---\n# M\n", "README.md").front_matter
+    assert "huggingface_hub" in tab.problems[0].message
+
+
+def test_front_matter_that_the_hub_does_not_see_says_why():
+    says = {
+        "---\n---\n# M\n\ntext\n": "'---' right after '---'",
+        "---\r\r\nlicense: mit\r\r\n---\r\r\n# M\r\r\n": "CR CR LF",
+        "---\nlicense: mit\n  ---\n# M\n": "the closing '---' at line 3 is indented",
+        "---\nlicense: mit\n\n# M\n": "never closed",
+    }
+    for text, needle in says.items():
+        (f,) = findings(text, "invalid-front-matter")
+        assert needle in f.message and f.line == 1, (text, f.message)
+        assert "never closed" not in f.message or needle == "never closed"
+
+
+def test_a_null_metric_value_is_an_empty_result_not_a_missing_key():
+    mi = ("---\nmodel-index:\n- name: m\n  results:\n  - task: {type: text-classification}\n"
+          "    dataset: {type: imdb, name: IMDB}\n    metrics:\n    - type: accuracy\n      value: null\n"
+          "    - type: f1\n---\n# M\n")
+    null, missing = findings(mi, "invalid-model-index")
+    assert (null.line, null.severity) == (9, "warning") and "empty (null)" in null.message
+    assert (missing.line, missing.severity) == (10, "error") and "must have property 'value'" in missing.message

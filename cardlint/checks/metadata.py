@@ -124,10 +124,26 @@ def _unclosed_opening(card) -> int | None:
     return None
 
 
+def _why_unclosed(card, line: int) -> str:
+    """What keeps the Hub from finding a block that opens with '---' at `line`, in its own words."""
+    lost = "the Hub finds no metadata and reads the whole card as Markdown"
+    if line < len(card.lines) and card.lines[line] == "---":
+        return (f"'---' right after '---' is an empty block the Hub does not recognise: {lost}; put the metadata "
+                "between the two lines, or remove both")
+    if "\r\r\n" in card.raw:
+        return (f"the line endings are CR CR LF (the file was converted twice), so no closing '---' is found: {lost}; "
+                "save the file with LF or CRLF line endings")
+    for i in range(line, len(card.lines)):
+        if card.lines[i].strip() == "---" and card.lines[i] != card.lines[i].lstrip():
+            return f"the closing '---' at line {i + 1} is indented, and only a '---' at the start of a line closes: {lost}"
+    return f"the metadata block opened here is never closed with a '---' line: {lost}"
+
+
 @rule("CL102", "invalid-front-matter", "The metadata block is not valid YAML mapping the Hub can read.",
       severity="error", tags=TAGS + ("hub",))
 def invalid_front_matter(card, ctx):
-    """The metadata block is never closed, is not valid YAML, is not a mapping of keys to values,
+    """The metadata block is never closed (or closed where the Hub does not see it: an empty `---` pair,
+    an indented closing fence, CR CR LF line endings), is not valid YAML, is not a mapping of keys to values,
     repeats a key, has keys that YAML reads as numbers or booleans (`1:`, `yes:`), uses YAML tags
     (`!!python/object`), or is too large or too deeply nested to read safely.
 
@@ -149,8 +165,7 @@ def invalid_front_matter(card, ctx):
     if fm is None:
         line = _unclosed_opening(card)
         if line:
-            yield Problem(line, 1, "the metadata block opened here is never closed with a '---' line, so the Hub "
-                          "reads the whole card as Markdown")
+            yield Problem(line, 1, _why_unclosed(card, line))
         return
     for p in fm.problems:
         message = p.message
@@ -468,6 +483,9 @@ def invalid_language(card, ctx):
 
 
 # -- model-index ------------------------------------------------------------------------------------------
+_NULL_VALUE = "is empty (null): the result says nothing; give the measured value, or remove the metric"
+
+
 def model_index_problems(mi):
     """(path, message) for every problem in a model-index, in the Hub's wording."""
     root = ("model-index",)
@@ -531,8 +549,10 @@ def model_index_problems(mi):
                 prob = need(metric, mp, "type")
                 if prob:
                     yield prob
-                if "value" not in metric or metric["value"] is None:
+                if "value" not in metric:
                     yield mp, "must have property 'value'"
+                elif metric["value"] is None:
+                    yield mp + ("value",), _NULL_VALUE
             if "source" in res and res["source"] is not None:
                 src = res["source"]
                 if not isinstance(src, dict):
@@ -555,7 +575,8 @@ def invalid_model_index(card, ctx):
           config: 2017   <- a number: "model-index[0].results[0].dataset.config" must be a string
 
     Not flagged: optional keys that are absent (args, config, split, verified); metric values that are
-    not numbers (the Hub shows them as text).
+    not numbers (the Hub shows them as text). A `value: null` is a warning that says the result is
+    empty, not that the key is missing.
 
     Fix: add the key or quote the value at the reported line."""
     fm = _fm(card)
@@ -563,7 +584,8 @@ def invalid_model_index(card, ctx):
         return
     for path, message in model_index_problems(fm.data.get("model-index")):
         line, col = fm.where(path)
-        yield Problem(line, col, f"{_path(path)} {message}")
+        # an empty value is a result left out (incomplete, so a warning), not a shape the Hub rejects
+        yield Problem(line, col, f"{_path(path)} {message}", severity="warning" if message is _NULL_VALUE else None)
 
 
 # -- everything else the schema says -------------------------------------------------------------------
