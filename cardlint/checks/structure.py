@@ -64,19 +64,28 @@ def _strip_container(line: str) -> str:
 @rule("CL302", "malformed-table", "A table row has the wrong number of cells, or pipe lines do not render as a table.",
       tags=TAGS)
 def malformed_table(card, ctx):
-    """A table row with more or fewer cells than the header, or lines laid out with pipes that do not
-    render as a table (no delimiter row such as `|---|---|`, or no blank line before it).
+    """A table row that loses cells (more cells than the header: GFM drops the extra ones), a cell value
+    that runs on over several lines (each continuation line renders as a broken row, or outside the
+    table), or lines laid out with pipes that do not render as a table (no delimiter row such as
+    `|---|---|`, or no blank line before it).
 
-    Why: GFM pads short rows and silently drops extra cells, so a row with one cell too many loses data
-    without a sign; pipe lines without a delimiter row render as one run-on paragraph. An unescaped `|`
-    splits a cell even inside a code span.
+    Why: a row with one cell too many loses data without a sign; a cell cannot span lines, so a value
+    spread over lines (a scikit-learn pipeline in a skops hyperparameter table) falls apart; pipe lines
+    without a delimiter row render as one run-on paragraph. An unescaped `|` splits a cell even inside a
+    code span.
 
     Example: a header `| a | b |` with a row `| 1 | 2 | 3 |`.
 
-    Not flagged: escaped pipes (`\\|`); blank rows; a single pipe line inside a paragraph (two in a
-    row are needed to look like a table).
+    Not flagged: short rows (GFM pads them with empty cells, so nothing is lost: a spacer row, a group
+    label, a side-by-side list that is longer on one side); extra cells that are empty; escaped pipes
+    (`\\|`); blank rows; a single pipe line inside a paragraph (two in a row are needed to look like a
+    table).
 
-    Fix: make every row have as many cells as the header; add the delimiter row; escape pipes."""
+    A line right after a table with no blank line between (a footnote, a closing `</font>`) is read as
+    one more row, and is flagged too.
+
+    Fix: remove or merge the extra cells; put a cell's value on one line (`<br>` for a break); add a
+    blank line after the table; add the delimiter row; escape pipes."""
     covered: set[int] = set()
     toks = card.tokens
     for tok in toks:
@@ -84,17 +93,34 @@ def malformed_table(card, ctx):
             continue
         a, b = tok.map
         covered.update(range(a, b))
-        header = split_cells(_strip_container(card.lines[a]))
+        head = _strip_container(card.lines[a])
+        header = split_cells(head)
+        piped = head.startswith("|") and head.endswith("|")  # rows are written | a | b |
         for idx in range(a + 2, b):
             raw = _strip_container(card.lines[idx])
             if not raw:
                 continue
             cells = split_cells(raw)
-            if len(cells) != len(header):
-                what = "drops the extra cells" if len(cells) > len(header) else "pads the missing cells"
+            if piped and not raw.startswith("|") and len(cells) < len(header):
+                above = _strip_container(card.lines[idx - 1])
+                if above.startswith("|") and (not above.endswith("|") or len(split_cells(above)) < len(header)):
+                    yield Problem(idx, 1, "this cell's value runs on over the next lines, but a table cell cannot span "
+                                  "lines: each continuation line renders as a broken row; put the value on one line "
+                                  "(<br> for a break)")
+                    break
+                if "|" not in raw:
+                    yield Problem(idx + 1, 1, "this line renders as a row of the table above (a table ends only at a "
+                                  "blank line); put a blank line before it")
+                    break
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 code_pipe = " (an unescaped | inside a code span splits the cell: write \\|)" if re.search(r"`[^`|]*\|[^`]*`", raw) else ""
-                yield Problem(idx + 1, 1, f"table row has {len(cells)} cells but the header has {len(header)}; GFM {what}"
-                              f"{code_pipe}")
+                yield Problem(idx + 1, 1, f"table row has {len(cells)} cells but the header has {len(header)}; GFM drops "
+                              f"the extra cells{code_pipe}")
+        last = _strip_container(card.lines[b - 1])
+        after = _strip_container(card.lines[b]) if b < len(card.lines) else ""
+        if piped and last.startswith("|") and not last.endswith("|") and after.strip():
+            yield Problem(b, 1, "this cell's value runs on over the next lines, but a table cell cannot span lines: the "
+                          "rest renders outside the table; put the value on one line (<br> for a break)")
     for tok in toks:
         if tok.type != "inline" or not tok.map or tok.map[0] in covered:
             continue
@@ -248,24 +274,29 @@ def _repair_visible(raw: str, visible: str, repair) -> str:
 
 
 _NESTED = re.compile(r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")
-_EMPTY_DEST = re.compile(r"(?<!!)\[([^\[\]\n]{1,200})\]\(\s*\)")
+# the link text may be an image: a badge `[![CI](badge.svg)]()` whose link goes nowhere
+_EMPTY_DEST = re.compile(r"(?<!!)\[((?:!\[[^\[\]\n]{0,200}\]\([^()\s]{0,500}\)|[^\[\]\n]){1,200})\]\(\s*\)")
 _PLACEHOLDER_DEST = re.compile(r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*(url|link|todo|tbd|your[-_ ]?url|link[-_ ]?here|"
-                               r"insert[-_ ]?link|<url>|<link>|\.\.\.)\s*\)", re.I)
+                               r"insert[-_ ]?link|<url>|<link>|\.\.\.)\s*\)|"
+                               # a template's named slot: CODE_REPO_LINK, IMAGE_URL, YOUR_PAPER (not LICENSE_WEIGHTS)
+                               r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*(?-i:(?:[A-Z0-9]+_)+(?:LINK|URL|URI|HREF)|"
+                               r"(?:YOUR|INSERT|ADD)_[A-Z0-9_]+)\s*\)", re.I)
 _EMPTY_TEXT = re.compile(r"(?<![!\]])\[\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
 
 
 @rule("CL305", "malformed-link", "A link with a nested, empty or placeholder destination, or no text.", tags=TAGS)
 def malformed_link(card, ctx):
     """Links that cannot work: a link written inside another link's destination
-    (`[a]([url](https://...))`), an empty destination `[text]()`, a placeholder destination
-    `[paper](url)`, or a link with no text to a bare host (`[](https://huggingface.co/)`).
+    (`[a]([url](https://...))`), an empty destination `[text]()` (a badge `[![CI](badge.svg)]()` too),
+    a placeholder destination (`[paper](url)`, a template's slot such as `(CODE_REPO_LINK)`), or a link
+    with no text to a bare host (`[](https://huggingface.co/)`).
 
     Why: the link goes nowhere, or renders as nothing.
 
     Example: `[Paper](url)`
 
     Not flagged: images (`![alt](src)`), links in code or comments, in-page links (broken-toc-link
-    checks those).
+    checks those), relative links to files in upper case (`(LICENSE_WEIGHTS)`).
 
     Fix: write the real URL as the destination, and give the link text."""
     rendered = card.rendered_lines
