@@ -56,7 +56,19 @@ def _reference_labels(card) -> set[str]:
     return labels
 
 
-def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = False) -> bool:
+_STRONG_WORDS = re.compile(r"\b(?:your|insert|here|todo|tbd|specify|describe|fill|e\.g|if applicable|name\(s\)|"
+                           r"(?:model|dataset|project|company|author|paper) (?:name|title|link|url))\b", re.I)
+# an "owner/name" id with a hyphen or a digit on one side: a Hub id, not a "Name/Institution" instruction
+_HUB_ID = re.compile(r"[\w.]*[-\d][\w.-]*/[\w.-]+|[\w.-]+/[\w.]*[-\d][\w.-]*")
+_LIST_GAP = re.compile(r"\s*(?:[;,]|and|or|&)?\s*", re.I)
+
+
+def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = False, *, alone: bool = False,
+                            named: bool = False) -> bool:
+    """Whether `[inner]` is a template's slot. `alone`: the bracket is all its line holds (a label such as
+    "[Left Eye]" above its text); `named`: where brackets hold names meant as reference links (one of several
+    joined by ";", "," or "and", or a table cell, such as a list of datasets): only a slot's own wording
+    ("your", "insert", "model name") counts there."""
     text = inner.strip()
     if len(text) < 2 or not re.search(r"[A-Za-z]{2}", text):
         return False
@@ -73,13 +85,18 @@ def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = Fal
         return False
     if re.match(r"(?:https?://|www\.)\S+$", text):  # a bare URL in brackets is a link written by hand
         return False
-    if emphasized or re.search(r"\b(?:etc|e\.g|i\.e)\.|\w/\w", text):  # *[...]*: a template's instruction
+    if emphasized or re.search(r"\b(?:etc|e\.g|i\.e)\.", text):  # *[...]*: a template's instruction
+        return True
+    if named or _HUB_ID.search(text):
+        return bool(_STRONG_WORDS.search(text))  # names (or Hub ids such as "owner/model") meant as links
+    if re.search(r"\w/\w", text):  # "[Name/Institution]": a choice the template leaves to the author
         return True
     if _PLACEHOLDER_WORDS.search(text):
         return True
     words = text.split()
-    # "[Model Name]", "[Project Repo]": a short Title Case name, no version numbers or shouted words
-    return 1 < len(words) <= 8 and all(w[0].isupper() for w in words if w[0].isalpha()) and \
+    # "[Model Name]", "[Project Repo]": a short Title Case name where a value goes, no version numbers or
+    # shouted words (on a line of its own, it is a label)
+    return not alone and 1 < len(words) <= 8 and all(w[0].isupper() for w in words if w[0].isalpha()) and \
         not re.search(r"\d", text) and not any(w.isupper() and len(w) > 2 for w in words)
 
 
@@ -116,9 +133,15 @@ def scan(card) -> tuple[Scan, list[str]]:
             if labels is None:
                 labels = _reference_labels(card)
             raw = card.lines[idx]
-            found += [(m.start(), m.end(), m.group(0)) for m in _BRACKET.finditer(line)
+            brackets = list(_BRACKET.finditer(line))
+            listed = {i for i in range(len(brackets) - 1)
+                      if _LIST_GAP.fullmatch(line[brackets[i].end():brackets[i + 1].start()])}
+            listed |= {i + 1 for i in listed}
+            found += [(m.start(), m.end(), m.group(0)) for i, m in enumerate(brackets)
                       if raw[m.start():m.end()] == m.group(0)  # nothing hidden inside (HTML, code)
-                      and _is_bracket_placeholder(m.group(1), labels, _emphasized(line, m.start(), m.end()))]
+                      and _is_bracket_placeholder(m.group(1), labels, _emphasized(line, m.start(), m.end()),
+                                                  alone=not (line[:m.start()] + line[m.end():]).strip(" *_-"),
+                                                  named=i in listed or raw.lstrip().startswith("|"))]
         if "X" in line or "x" in line:
             found += [(m.start(), m.end(), m.group(0)) for m in _FAKE_NUMBER.finditer(line)]
         if "T" in line or "F" in line:
@@ -204,7 +227,9 @@ def placeholder_text(card, ctx):
     Example: `- **Developed by:** [Your Name]`
 
     Not flagged: links, footnotes, task checkboxes, special tokens such as `[MASK]`, Python values,
-    math, real HTML, and anything in code or comments.
+    math, real HTML, and anything in code or comments; names in brackets meant as links (Hub ids such as
+    `[owner/model-7b]`, several names joined by ";" or ",", table cells) unless they carry a template's
+    wording ("your", "insert", "dataset name"); a bracketed label on a line of its own (`[Left Eye]`).
 
     Fix: replace the placeholder with the information, or remove the line."""
     result, _ = scan(card)
