@@ -247,7 +247,9 @@ def license_other_incomplete(card, ctx):
     Example:
         license: other      <- which license?
 
-    Not flagged: any license id other than `other`.
+    Not flagged: any license id other than `other`; a card whose text names and links its license (a
+    link to the license in a "License" section, or a link whose text or address says "license"), since
+    its readers find the license there.
 
     Fix: add `license_name: my-license-1.0` and `license_link: LICENSE`, or use the Hub id if the
     license has one (e.g. `llama3.1`)."""
@@ -259,10 +261,29 @@ def license_other_incomplete(card, ctx):
     if "other" not in values:
         return
     missing = [k for k in ("license_name", "license_link") if not fm.data.get(k)]
-    if missing:
+    if missing and not _links_its_license(card):
         line, col = fm.where(("license",))
         yield Problem(line, col, f"license is \"other\" but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
                       "missing; name the license and link to its text")
+
+
+_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\(([^()\s]{1,500})\)|<a\s[^>]*href=[\"']([^\"']{1,500})[\"'][^>]*>([^<]{0,200})", re.I)
+
+
+def _links_its_license(card) -> bool:
+    """Whether the card's text links its license: a link under a License heading, or a link whose text or
+    address says "license" (LICENSE, /blob/main/LICENSE.md, "Modified MIT License")."""
+    in_license = set()
+    for sec in card.sections:
+        if re.search(r"licen[cs]", sec.title, re.I):
+            in_license.update(range(sec.line, sec.end_line))
+    for idx in range(card.body_start, len(card.lines)):
+        if idx in card.code_lines:
+            continue
+        for m in _LINK.finditer(card.lines[idx]):
+            if idx in in_license or re.search(r"licen[cs]", m.group(0), re.I):
+                return True
+    return False
 
 
 # -- metrics, ids, vocabularies ------------------------------------------------------------------------
