@@ -39,6 +39,9 @@ strong style sub summary sup svg table tbody td template textarea tfoot th thead
 video wbr g path rect circle line polyline polygon text tspan""".split())
 
 
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
 @dataclass
 class Scan:
     """Per-line spans of what is not real content, shared by the content rules and the score."""
@@ -344,12 +347,23 @@ def template_boilerplate(card, ctx):
     Example: "Users (both direct and downstream) should be made aware of the risks, biases and
     limitations of the model."
 
-    Not flagged: short phrases of other templates (only phrases of six words or more count outside
-    the card's own profile). The phrases come from the profiles in rules/profiles, so a hub adds its
-    own without code.
+    Not flagged: guidance kept on purpose in a section that goes on with the author's own text (eight
+    words or more besides the guidance and stubs); short phrases of other templates (only phrases of
+    six words or more count outside the card's own profile). The phrases come from the profiles in
+    rules/profiles, so a hub adds its own without code.
 
     Fix: replace the guidance with what it asks for."""
-    for idx, pid in sorted(find_boilerplate(card, ctx).items()):
+    found = find_boilerplate(card, ctx)
+    _, visible = scan(card)
+    phrases = dict(boilerplate_phrases(ctx))
+    guidance = set(found)  # the guidance's lines, with the next line where the phrase runs into it
+    guidance |= {i + 1 for i, p in found.items() if phrases[p] not in _norm_text(visible[i])}
+    for idx, pid in sorted(found.items()):
+        sec = next((s for s in reversed(card.sections) if s.line <= idx < s.content_end), None)
+        if sec is not None:
+            own = " ".join(visible[i] for i in range(sec.line, min(sec.content_end, len(visible))) if i not in guidance)
+            if len(_WORD_RE.findall(STUB.sub(" ", own))) >= 8:
+                continue  # kept as an introduction to the author's own text
         yield Problem(idx + 1, 1, f"template guidance left verbatim ({pid}); replace it with the card's own text")
 
 
