@@ -285,8 +285,9 @@ def empty_section(card, ctx):
 
     Example: `## Evaluation` directly followed by `## Citation`.
 
-    Not flagged: the card's title H1 when other sections follow; sections holding only code, a
-    table, an image or embedded media; sections whose text sits in subsections.
+    Not flagged: the card's title H1 when other sections follow (unless all it holds is a template's
+    comment asking for a summary: then the summary is missing); sections holding only code, a table, an
+    image or embedded media; sections whose text sits in subsections.
 
     Fix: write the section, or remove the heading."""
     sections = card.sections
@@ -294,7 +295,12 @@ def empty_section(card, ctx):
         if sec.children or section_has_content(card, sec):
             continue
         if sec is sections[0] and sec.level == 1 and len(sections) > 1:
-            continue  # the card's title needs no text of its own
+            own = card.lines[sec.line:sec.content_end]
+            if not any("<!--" in line for line in own):
+                continue  # the card's title needs no text of its own
+            yield Problem(sec.line, 1, f"the title \"{sec.title}\" is followed only by a template's comment: the summary "
+                          "it asks for is missing; write it under the title")
+            continue
         yield Problem(sec.line, 1, f"section \"{sec.title}\" is empty; write it or remove the heading")
 
 
