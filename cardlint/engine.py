@@ -19,6 +19,10 @@ from .rule import Finding, Problem, Rule
 _DATASET_KEYS = {"task_categories", "task_ids", "size_categories", "annotations_creators", "language_creators",
                  "multilinguality", "source_datasets", "configs", "dataset_info", "pretty_name", "paperswithcode_id",
                  "train-eval-index", "viewer"}
+# keys only a model card has: where they appear, dataset keys that model cards carry too (AutoTrain's
+# train-eval-index, multilinguality copied from a dataset) do not make it a dataset card
+_MODEL_KEYS = {"model-index", "pipeline_tag", "library_name", "base_model", "widget", "inference", "datasets",
+               "base_model_relation", "model_name"}
 
 
 @dataclass
@@ -34,10 +38,10 @@ class Context:
         if self.config.card_type != "auto":
             return self.config.card_type
         meta = self.card.metadata
-        if _DATASET_KEYS & set(meta):
-            return "dataset"
         first = next((s for s in self.card.sections if s.level == 1), None)
         if first and first.title.lower().startswith("dataset card"):
+            return "dataset"
+        if _DATASET_KEYS & set(meta) and not _MODEL_KEYS & set(meta):
             return "dataset"
         if "/datasets/" in self.card.path.replace("\\", "/") or self.card.path.startswith("hf://datasets/"):
             return "dataset"

@@ -83,6 +83,7 @@ class Profile:
     boilerplate: list[tuple[str, str]] = field(default_factory=list)  # (id, signature phrase)
     fixed: list[str] = field(default_factory=list)  # template sentences that are neither findings nor content
     italic_guidance: bool = False
+    one_title: bool = False  # the template's card has exactly one H1, its title
     origin: str = ""
 
 
@@ -112,7 +113,8 @@ def parse_profile(data: dict, origin: str) -> Profile:
             fields=[_expected(f, origin) for f in data.get("fields") or []],
             boilerplate=[(str(b.get("id", i)), str(b["phrase"])) for i, b in enumerate(data.get("boilerplate") or [])],
             fixed=[str(f) for f in data.get("fixed") or []],
-            italic_guidance=bool(data.get("italic-guidance", False)), origin=origin)
+            italic_guidance=bool(data.get("italic-guidance", False)), one_title=bool(data.get("one-title", False)),
+            origin=origin)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PackError(f"{origin}: invalid profile: {exc}") from None
 

@@ -108,3 +108,11 @@ def test_a_null_metric_value_is_an_empty_result_not_a_missing_key():
     null, missing = findings(mi, "invalid-model-index")
     assert (null.line, null.severity) == (9, "warning") and "empty (null)" in null.message
     assert (missing.line, missing.severity) == (10, "error") and "must have property 'value'" in missing.message
+
+
+def test_model_keys_make_a_model_card_whatever_dataset_keys_it_carries():
+    autotrain = "---\ntags: [autotrain]\ndatasets: [org/cats]\ntrain-eval-index:\n- task: text-classification\n---\n# Sorter\n"
+    result = lint_bytes(autotrain, "README.md", Config(), load())
+    assert result.profile in ("minimal", "hf-model")
+    dataset = "---\ntask_categories: [text-classification]\ntrain-eval-index:\n- task: text-classification\n---\n# Cats\n"
+    assert lint_bytes(dataset, "README.md", Config(), load()).profile.startswith("hf-dataset")

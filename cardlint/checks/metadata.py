@@ -716,6 +716,9 @@ def invalid_metadata(card, ctx):
 
     Example: `tags: medical` (huggingface_hub turns it into ['m', 'e', 'd', ...]).
 
+    A dataset card's `task_ids` holding a task category (`text-classification`, which belongs in
+    `task_categories`) is a warning.
+
     Not flagged: keys the schema does not know (the Hub keeps them); what license, pipeline_tag,
     library_name, language and model-index rules report.
 
@@ -724,6 +727,8 @@ def invalid_metadata(card, ctx):
     if fm is None or not fm.data:
         return
     name = "dataset-card" if ctx.card_type == "dataset" else "model-card"
+    if name == "dataset-card":
+        yield from _task_ids_problems(fm)
     if quick_valid(fm.data, schema(name), schema(name)):
         return
     errors = sorted(_validator(name).iter_errors(fm.data), key=lambda e: [str(p) for p in e.absolute_path])
@@ -756,6 +761,17 @@ def invalid_metadata(card, ctx):
             message += f"; a string is read one character at a time: write [{error.instance}]"
             fix = _value_fix(fm, path, [error.instance], f"{_path(path)} -> list")
         yield Problem(line, col, message, fix=fix)
+
+
+def _task_ids_problems(fm):
+    """A dataset's task_ids entry that is a task category (`text-classification`): the Hub files the dataset
+    under no sub-task. A warning: no public source shows the Hub rejecting it."""
+    categories, ids = vocab("task-categories"), vocab("task-ids")
+    for path, item in _items(fm.data.get("task_ids"), "task_ids"):
+        if isinstance(item, str) and item in categories and item not in ids:
+            line, col = fm.where(path)
+            yield Problem(line, col, f"{_path(path)} {_q(item)} is a task category, not a sub-task id: move it to "
+                          "task_categories (task_ids takes ids such as \"sentiment-classification\")", severity="warning")
 
 
 # -- front matter against body ---------------------------------------------------------------------------

@@ -397,3 +397,31 @@ def duplicate_heading(card, ctx):
 def _span_text(card, sec) -> str:
     """What a reader sees under a heading, subsections included, whitespace folded."""
     return " ".join(" ".join(card.rendered_lines[sec.line:sec.end_line]).split())
+
+@rule("CL308", "card-title", "The card has no title (H1), or several where its template has one.", tags=TAGS)
+def card_title(card, ctx):
+    """For a card whose template gives it one title (the Hugging Face dataset templates, `# Dataset Card
+    for ...` with H2 sections under it; a profile says so with `one-title: true`): the card has no H1
+    heading, or several. The datasets library's card validator checked the same.
+
+    Why: the title names the model or dataset; with no H1 the card starts mid-way, and several H1s
+    break the template's outline (sections meant to sit under the title stand beside it).
+
+    Example: a dataset card whose sections are all `# Dataset Description`, `# Dataset Structure`, ...
+
+    Not flagged: cards of other profiles, where several H1s or none are common and harmless (the
+    Hugging Face model template of 2022 made every section an H1); H1s in code or comments.
+
+    Fix: give the card one `# <name>` title and make the sections below it H2."""
+    if not ctx.profile.one_title:
+        return
+    titles = [s for s in card.sections if s.level == 1]
+    if not titles:
+        first = next(iter(card.sections), None)
+        line = first.line if first else card.body_start + 1
+        yield Problem(line, 1, f"the card has no title: the {ctx.profile.name} template starts with one `# <name>` "
+                      "heading; add it above the sections")
+    elif len(titles) > 1:
+        extra = titles[1]
+        yield Problem(extra.line, 1, f"the card has {len(titles)} H1 headings, and the {ctx.profile.name} template has "
+                      f"one title: make \"{extra.title}\" and the other sections below the title H2")
