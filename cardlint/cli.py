@@ -452,10 +452,17 @@ def cmd_rules(args) -> int:
 
 
 def rules_markdown(registry) -> str:
+    """The rule table, then one line per rule on what it deliberately does not flag (from its docs)."""
+    from .docs import doc_sections
     rows = ["| code | name | severity | fix | what it finds |", "| --- | --- | --- | --- | --- |"]
     for r in registry.rules:
         summary = r.summary.replace("|", "\\|")
         rows.append(f"| {r.code} | `{r.name}` | {r.severity} | {'yes' if r.fixable else ''} | {summary} |")
+    rows += ["", "What each rule deliberately does not flag:", ""]
+    for r in registry.rules:
+        quiet = " ".join(doc_sections(r.doc).get("Not flagged", "").split())
+        if quiet:
+            rows.append(f"- `{r.name}`: {quiet}")
     return "\n".join(rows)
 
 

@@ -63,14 +63,14 @@ _STRONG_WORDS = re.compile(r"\b(?:your|insert|here|todo|tbd|specify|describe|fil
                            r"(?:model|dataset|project|company|author|paper) (?:name|title|link|url))\b", re.I)
 # an "owner/name" id with a hyphen or a digit on one side: a Hub id, not a "Name/Institution" instruction
 _HUB_ID = re.compile(r"[\w.]*[-\d][\w.-]*/[\w.-]+|[\w.-]+/[\w.]*[-\d][\w.-]*")
-_LIST_GAP = re.compile(r"\s*(?:[;,]|and|or|&)?\s*", re.I)
+_LIST_GAP = re.compile(r"\s*[;,]\s*")
 
 
 def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = False, *, alone: bool = False,
                             named: bool = False) -> bool:
     """Whether `[inner]` is a template's slot. `alone`: the bracket is all its line holds (a label such as
     "[Left Eye]" above its text); `named`: where brackets hold names meant as reference links (one of several
-    joined by ";", "," or "and", or a table cell, such as a list of datasets): only a slot's own wording
+    joined by ";" or ",", or a table cell, such as a list of datasets): only a slot's own wording
     ("your", "insert", "model name") counts there."""
     text = inner.strip()
     if len(text) < 2 or not re.search(r"[A-Za-z]{2}", text):
@@ -136,7 +136,7 @@ def scan(card) -> tuple[Scan, list[str]]:
             if labels is None:
                 labels = _reference_labels(card)
             raw = card.lines[idx]
-            brackets = list(_BRACKET.finditer(line))
+            brackets = [m for m in _BRACKET.finditer(line) if not STUB.search(m.group(0))]
             listed = {i for i in range(len(brackets) - 1)
                       if _LIST_GAP.fullmatch(line[brackets[i].end():brackets[i + 1].start()])}
             listed |= {i + 1 for i in listed}

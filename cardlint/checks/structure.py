@@ -330,10 +330,9 @@ def unclosed_code_fence(card, ctx):
 
     Example: a "## Usage" fence with no closing ``` before "## Training".
 
-    Not flagged as an error: fences closed by a longer fence of the same character, or inside a block
-    quote. Where the fence hides no Markdown (a stray fence with only blank lines after it; a last code
-    block or BibTeX entry that only lacks its closing fence), nothing is lost from the card: a warning
-    says so, not an error.
+    Not flagged: fences closed by a longer fence of the same character, or inside a block quote; and not
+    as an error a fence that hides no Markdown (a stray fence with only blank lines after it; a last code
+    block or BibTeX entry that only lacks its closing fence), which loses nothing: a warning says so.
 
     Fix: the safe fix closes the fence at the end of the file; better, close it where the code ends (or
     remove a stray fence)."""
