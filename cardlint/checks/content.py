@@ -287,12 +287,22 @@ def empty_section(card, ctx):
 
     Not flagged: the card's title H1 when other sections follow (unless all it holds is a template's
     comment asking for a summary: then the summary is missing); sections holding only code, a table, an
-    image or embedded media; sections whose text sits in subsections.
+    image or embedded media; sections whose text sits in subsections; headings with no text, and a
+    section whose content sits under an empty-titled heading right below it (it reads as its own).
 
     Fix: write the section, or remove the heading."""
     sections = card.sections
-    for sec in sections:
+    for k, sec in enumerate(sections):
         if sec.children or section_has_content(card, sec):
+            continue
+        if not sec.title.strip():
+            continue  # a heading with no text renders as nothing; its content reads as the heading's above
+        if k + 1 < len(sections) and not sections[k + 1].title.strip() and section_has_content(card, sections[k + 1]):
+            continue  # what follows an empty-titled heading below it reads as this section's
+        if (sec.line < len(card.lines) and re.fullmatch(r"\s*-{2,}\s*", card.lines[sec.line])
+                and re.match(r"[\w-]+:\s", sec.title)):
+            yield Problem(sec.line, 1, f"\"{sec.title}\" renders as a heading because a '---' line follows it (metadata "
+                          "in the body?): move it into the front matter, or remove the '---'")
             continue
         if sec is sections[0] and sec.level == 1 and len(sections) > 1:
             own = card.lines[sec.line:sec.content_end]

@@ -796,7 +796,8 @@ def metadata_body_mismatch(card, ctx):
     Example: `license: mit` with a "**License:** apache-2.0" field in the body.
 
     Not flagged: anything less than a clear contradiction: both sides must name a known license id,
-    or a Hub model id.
+    or a Hub model id; a "License:" bullet nested under another item (the license of a sibling model
+    the card lists).
 
     Fix: make the text and the metadata say the same thing."""
     fm = _fm(card)
@@ -812,6 +813,8 @@ def metadata_body_mismatch(card, ctx):
             continue
         raw = re.sub(r"<!--.*?-->", "", card.lines[idx][:MAX_SCAN])
         m = _BODY_LICENSE.match(raw)
+        if m and re.match(r"\s{2,}[-*+]\s", raw):
+            continue  # a nested bullet: the license of the item above it (a sibling model), not of this card
         if m and isinstance(lic, str) and lic in licenses and lic not in ("other", "unknown"):
             said = _plain(m.group(1))
             canon = closest(said, licenses, cutoff=None) if said else None
