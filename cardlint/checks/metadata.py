@@ -716,7 +716,8 @@ def invalid_metadata(card, ctx):
 
     Example: `tags: medical` (huggingface_hub turns it into ['m', 'e', 'd', ...]).
 
-    A dataset card's `task_ids` holding a task category (`text-classification`, which belongs in
+    An empty top-level key (`tags:` with nothing after it) is not flagged: the Hub only warns; an empty
+    `base_model` is, since the Hub rejects it. A dataset card's `task_ids` holding a task category (`text-classification`, which belongs in
     `task_categories`) is a warning.
 
     Not flagged: keys the schema does not know (the Hub keeps them); what license, pipeline_tag,
@@ -752,6 +753,11 @@ def invalid_metadata(card, ctx):
             continue
         seen.add(path)
         line, col = fm.where(path)
+        if error.instance is None and len(path) == 1 and path[0] not in _NOT_EMPTY:
+            continue  # an empty key (`tags:`): the Hub warns and ignores it, it does not reject the push
+        if error.instance is None:
+            yield Problem(line, col, f"{_path(path)} is not allowed to be empty: give it a value or remove the key")
+            continue
         message = f"{_path(path)} {_describe(error)}"
         if isinstance(error.instance, bool):
             message += "; YAML reads an unquoted yes/no/on/off/true/false as a boolean: quote it"
@@ -761,6 +767,10 @@ def invalid_metadata(card, ctx):
             message += f"; a string is read one character at a time: write [{error.instance}]"
             fix = _value_fix(fm, path, [error.instance], f"{_path(path)} -> list")
         yield Problem(line, col, message, fix=fix)
+
+
+# keys the Hub refuses to see empty ("base_model" is not allowed to be empty, GH huggingface/transformers#25961)
+_NOT_EMPTY = {"base_model"}
 
 
 def _task_ids_problems(fm):
