@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("text", "json", "html"), default="text")
     report.add_argument("--min-score", type=float, metavar="N", help="fail for cards whose completeness is below N")
     report.add_argument("--top", type=int, default=5, metavar="N", help="findings shown per card (default 5; 0: none)")
+    report.add_argument("--summary", action="store_true",
+                        help="print only the summary over all cards (text format; for a hub's whole dump)")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -399,7 +401,8 @@ def _write_report(args, results, out) -> None:
         from .report import html
         html.write(results, out)
     else:
-        completeness.write_text(results, out, color=_color(args), top=args.top, quiet=args.quiet)
+        completeness.write_text(results, out, color=_color(args), top=args.top, quiet=args.quiet,
+                                summary_only=args.summary)
 
 
 class _Kept:

@@ -22,6 +22,7 @@ class Row:
     status: str  # filled, stub, placeholder, boilerplate, empty or missing
     words: int = 0
     line: int | None = None
+    topic: str = "other"
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Assessment:
     detected: bool
     score: float
     rows: list[Row] = field(default_factory=list)
+    topics: list = field(default_factory=list)  # topics.TopicStatus, one per topic of the card's type
 
 
 # -- choosing a profile ---------------------------------------------------------------------------------
@@ -44,8 +46,10 @@ def template_profile(path: str) -> Profile:
     except OSError as exc:
         raise PackError(f"{path}: cannot read template: {reason(exc)}") from None
     card = load_card(data, path)
+    from .topics import heading_topics
     sections = [{"title": re.sub(r"\s*\[optional\]", "", s.title, flags=re.I),
-                 "required": "[optional]" not in s.title.lower()}
+                 "required": "[optional]" not in s.title.lower(),
+                 "topic": (heading_topics(s.title) or ["other"])[0]}
                 for s in card.sections if s.level >= 2 or len([x for x in card.sections if x.level == 1]) > 1]
     fields, phrases = [], []
     for idx, line in enumerate(card.rendered_lines):
@@ -155,7 +159,7 @@ def assess(card, profile: Profile, ctx) -> Assessment:
             sec = title
             first, last = (title.line, title.content_end) if title.line else (card.body_start, title.content_end)
         if sec is None:
-            rows.append(Row("section", exp.title, exp.required, "missing"))
+            rows.append(Row("section", exp.title, exp.required, "missing", topic=exp.topic))
             continue
         words, kinds, code = 0, set(), False
         for idx in range(first, last):
@@ -170,13 +174,21 @@ def assess(card, profile: Profile, ctx) -> Assessment:
         status = "filled" if words >= 3 or code else _worst(kinds)
         if sec is title and sec not in by_name.values() and status == "empty":
             status = "missing"  # nothing under the title stands in for the section
-        rows.append(Row("section", exp.title, exp.required, status, words, sec.line or None))
+        rows.append(Row("section", exp.title, exp.required, status, words, sec.line or None, exp.topic))
     rows += _field_rows(card, profile, scan, visible, boiler)
-    total = sum(_weight(r) for r in rows)
-    got = sum(_weight(r) for r in rows if r.status == "filled")
-    score = round(100 * got / total, 1) if total else 100.0
+    from .topics import assess_topics
+    topics = assess_topics(card, ctx, profile)
+    # The score, over what the profile asks for: each documentation topic its sections cover, as a reader
+    # finds it anywhere in the card; and each of its sections and fields that belong to no topic (a hub's
+    # "Owner" field, a "Model Card Contact"), as found under its own heading. Required ones weigh three times.
+    covered = {exp.topic for exp in profile.sections if exp.topic != "other"}
+    required = {exp.topic for exp in profile.sections if exp.required}
+    units = [(3 if t.topic in required else 1, t.status == "filled") for t in topics if t.topic in covered]
+    units += [(_weight(r), r.status == "filled") for r in rows if r.topic == "other"]
+    total = sum(w for w, _ in units)
+    score = round(100 * sum(w for w, ok in units if ok) / total, 1) if total else 100.0
     detected = ctx.config.profile is None and not ctx.config.template and bool(profile.detect)
-    return Assessment(profile.name, detected, score, rows)
+    return Assessment(profile.name, detected, score, rows, topics)
 
 
 def _weight(row: Row) -> int:

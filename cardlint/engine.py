@@ -66,6 +66,7 @@ class FileResult:
     profile: str | None = None
     profile_detected: bool = False
     sections: list = field(default_factory=list)  # completeness rows, for reports
+    topics: list = field(default_factory=list)  # topics.TopicStatus of the card, for reports
     min_score: float | None = None  # the configuration's min-score for this card
     fetch_error: str | None = None  # a Hub card that could not be fetched
 
@@ -168,7 +169,7 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
             if with_score:
                 current = "completeness scoring"
                 a = ctx.assessment
-                result.score, result.sections = a.score, a.rows
+                result.score, result.sections, result.topics = a.score, a.rows, a.topics
                 result.profile, result.profile_detected = ctx.profile.name, a.detected
             current = "applying directives"
             findings[:] = [f for f in findings if f.name == "internal-error" or

@@ -142,9 +142,10 @@ def _worse(before: FileResult, after: FileResult, fixes) -> str | None:
 
 
 def _verify(before: Card, before_result: FileResult, after_text: str, path: str, config: Config,
-            registry: Registry, fixes) -> tuple[tuple[Card, FileResult] | None, str | None]:
+            registry: Registry, fixes, applied=()) -> tuple[tuple[Card, FileResult] | None, str | None]:
     """Lint the new text; refuse it if the front matter stopped parsing, if its parsed values changed
-    other than the fixes declare (same values, same types), or if the card got worse (_worse).
+    other than the fixes declare (same values, same types), or if the card got worse (_worse) than
+    `before_result`, the card as it was before any fix (`applied`: the fixes of the rounds before).
     On success, the new card and its findings, which the next round starts from."""
     try:
         after = load_card(after_text, path)
@@ -158,7 +159,7 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
         if not _same(fm.data, expected):
             return None, "the front matter would read differently than the fix intends"
     result = lint_card(after, config, registry)
-    problem = _worse(before_result, result, fixes)
+    problem = _worse(before_result, result, [*applied, *fixes])
     return (None, problem) if problem else ((after, result), None)
 
 
@@ -215,8 +216,9 @@ def _fix_rounds(text: str, path: str, config: Config, registry: Registry, unsafe
     current = text
     refused_rules: set[str] = set()
     card = load_card(current, path)
-    result = lint_card(card, config, registry)
+    result = original = lint_card(card, config, registry)
     outcome.result = result
+    applied: list = []  # the fixes of the rounds kept so far: the card must stay better than the original
     for _ in range(MAX_ROUNDS):
         if budget_spent():
             raise Timeout()
@@ -232,7 +234,7 @@ def _fix_rounds(text: str, path: str, config: Config, registry: Registry, unsafe
         base = card.original if card.line_map else card
         try:
             new = apply_edits(base, [e for f in chosen for e in f.fix.edits])
-            verified, problem = _verify(card, result, new, path, config, registry, [f.fix for f in chosen])
+            verified, problem = _verify(card, original, new, path, config, registry, [f.fix for f in chosen], applied)
         except EditMismatch as exc:
             new, verified, problem = None, None, str(exc)
         if new == current:
@@ -242,8 +244,8 @@ def _fix_rounds(text: str, path: str, config: Config, registry: Registry, unsafe
             for name in dict.fromkeys(f.name for f in chosen):
                 mine = [f.fix for f in chosen if f.name == name]
                 try:
-                    _, why = _verify(card, result, apply_edits(base, [e for fix in mine for e in fix.edits]), path,
-                                     config, registry, mine)
+                    _, why = _verify(card, original, apply_edits(base, [e for fix in mine for e in fix.edits]), path,
+                                     config, registry, mine, applied)
                 except EditMismatch as exc:
                     why = str(exc)
                 if why:
@@ -251,6 +253,7 @@ def _fix_rounds(text: str, path: str, config: Config, registry: Registry, unsafe
                     outcome.refused.append(f"{name}: fix not applied: {why}")
             continue
         outcome.applied.update(f.name for f in chosen)
+        applied += [f.fix for f in chosen]
         current = new
         card, result = verified  # parsed and linted once: the next round starts from it
         outcome.text, outcome.result = current, result

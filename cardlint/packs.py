@@ -69,6 +69,7 @@ class Expected:
     title: str
     required: bool
     names: tuple[str, ...]  # normalized heading texts or labels that match
+    topic: str = "other"  # the documentation topic it belongs to (cardlint/topics.py)
 
 
 @dataclass
@@ -98,7 +99,11 @@ def _expected(raw, where: str) -> Expected:
         raise PackError(f"{where}: aliases of {title!r} must be a list")
     # "@title" stands for the text under the card's title (its first H1), before any subsection
     names = tuple(dict.fromkeys(t if t == "@title" else norm_heading(t) for t in [title, *map(str, aliases)]))
-    return Expected(title=title, required=bool(raw.get("required", False)), names=names)
+    from .topics import ALL_TOPICS
+    topic = str(raw.get("topic", "other"))
+    if topic not in ALL_TOPICS:
+        raise PackError(f"{where}: topic {topic!r} of {title!r} is none of {', '.join(ALL_TOPICS)}")
+    return Expected(title=title, required=bool(raw.get("required", False)), names=names, topic=topic)
 
 
 def parse_profile(data: dict, origin: str) -> Profile:

@@ -444,13 +444,18 @@ def missing_section(card, ctx):
     Example: an hf-model card with no "Uses" (or alias) heading.
 
     Not flagged: optional sections; sections that exist but are empty or stubbed (empty-section and
-    missing-info-stub say so).
+    missing-info-stub say so); a section whose documentation topic the card covers elsewhere (metric values
+    in model-index or under another heading are its evaluation; usage code is how to start).
 
     Fix: write the section. The unsafe fix adds the heading with a comment to its author (an HTML comment,
     seen while editing, never rendered); empty-section then reports it until it is written. The fix is
     not applied where the new heading would make the card match another profile."""
     assessment = ctx.assessment
-    missing = [row for row in assessment.rows if row.kind == "section" and row.required and row.status == "missing"]
+    filled = {t.topic for t in assessment.topics if t.status == "filled"}
+    # a section whose topic the card covers elsewhere (results in model-index, usage under another heading)
+    # is not missing to a reader
+    missing = [row for row in assessment.rows if row.kind == "section" and row.required and row.status == "missing"
+               and row.topic not in filled]
     if not missing:
         return
     first = next((s for s in card.sections), None)

@@ -1,0 +1,307 @@
+"""Documentation topics: what a careful reader finds about the model (or dataset), whatever template or
+generator the card came from.
+
+A topic's status is `filled` (real information about this model), `stub` (the card has a place for it, a
+heading, a field label or a template sentence, holding only stubs, placeholders, TODOs or template text) or
+`absent`. Headings are matched to topics by keyword families (numbering, emoji, qualifiers in parentheses
+and a second language do not matter); what is under them is then judged by the rules of judgement below,
+and some evidence counts wherever it is (metric values, CO2 figures, a BibTeX entry, usage code)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MODEL_TOPICS = ("description", "intended-use", "limitations", "training", "evaluation", "how-to-start", "citation",
+                "environmental-impact")
+DATASET_TOPICS = ("description", "uses", "structure", "creation", "annotations", "personal-information",
+                  "limitations", "licensing", "citation")
+ALL_TOPICS = tuple(dict.fromkeys(MODEL_TOPICS + DATASET_TOPICS + ("other",)))
+MEANING = {
+    "description": "what the model (or dataset) is: its summary, type, authors, languages, base model",
+    "intended-use": "what the model is for, and for whom",
+    "uses": "what the dataset is for: tasks, leaderboards, intended uses",
+    "limitations": "known limitations, biases, risks, out-of-scope uses",
+    "training": "training data and procedure (hyperparameters, hardware, preprocessing)",
+    "evaluation": "how the model was evaluated and reported metric values (in the text or in model-index)",
+    "how-to-start": "code or steps to load and run the model",
+    "citation": "how to cite it: a BibTeX entry or a full reference",
+    "environmental-impact": "CO2 or energy figures for training (hardware alone does not count)",
+    "structure": "the dataset's fields, instances and splits",
+    "creation": "how the data was collected, curated and processed",
+    "annotations": "how the data was annotated, and by whom",
+    "personal-information": "personal and sensitive information in the data",
+    "licensing": "the dataset's license (in the text or the metadata)",
+    "other": "sections that are none of these (glossary, contact, authors)",
+}
+
+# Keyword families over normalised headings. Order matters only for reading; a heading may match several.
+_F = {
+    "description": r"\b(?:model (?:details|description|summary|overview|card|information|info|type)|description|overview|"
+                   r"summary|about|introduction|intro|what is|background|highlights?)\b|简介|介绍|概述",
+    "intended-use": r"\b(?:intended|uses|use[- ]cases?|applications?|direct use|downstream|purpose|what (?:it|the model) "
+                    r"(?:is|can be) (?:for|used for))\b|用途",
+    "limitations": r"\b(?:limitations?|limits|bias(?:es)?|risks?|caveats?|ethic(?:s|al)?|out[- ]of[- ]scope|misuse|"
+                   r"fairness|safety|harms?|responsible|recommendations?)\b|局限|限制|偏见|风险",
+    "training": r"\b(?:train(?:ing|ed)?|fine[- ]?tun(?:e|ed|ing)|pre[- ]?train(?:ing|ed)?|hyper[- ]?parameters?|"
+                r"(?:training )?procedure|preprocessing|training data|datasets? used)\b|训练",
+    "evaluation": r"\b(?:evaluat(?:ion|ions|ed|ing)|eval|results?|metrics?|performance|benchmarks?|accuracy|scores?|"
+                  r"validation|testing|leaderboard|quantitative)\b|评估|评测|结果",
+    "how-to-start": r"\b(?:how to (?:use|get started|run|load)|get(?:ting)? started|quick ?start|usage|inference|"
+                    r"examples?|use (?:with|in|the model)|installation|install|demo)\b|快速开始|使用方法",
+    "citation": r"\b(?:citation|citations|cite|citing|bibtex|references?|how to cite|paper)\b|引用",
+    "environmental-impact": r"\b(?:environment(?:al)?|carbon|co2|emissions?|energy|footprint)\b",
+}
+_DATASET_F = {
+    "description": r"\b(?:dataset (?:description|summary|card|details|overview)|description|summary|overview|about|"
+                   r"introduction)\b",
+    "uses": r"\b(?:uses?|intended|use[- ]cases?|supported tasks|tasks|leaderboards?|applications?)\b",
+    "structure": r"\b(?:structure|fields|instances|splits?|format|schema|features|data (?:fields|instances|splits))\b",
+    "creation": r"\b(?:creation|curation|collection|source data|gathering|processing|provenance|rationale)\b",
+    "annotations": r"\b(?:annotations?|annotators?|label(?:l)?ing)\b",
+    "personal-information": r"\b(?:personal|sensitive|privacy|pii|anonymi[sz]ation)\b",
+    "limitations": r"\b(?:bias(?:es)?|limitations?|social impact|considerations|discussion|risks?|ethic(?:s|al)?)\b",
+    "licensing": r"\b(?:licen[cs](?:e|es|ing)|terms of use|copyright)\b",
+    "citation": r"\b(?:citation|cite|bibtex|references?)\b",
+}
+FAMILIES = {t: re.compile(p, re.I) for t, p in _F.items()}
+DATASET_FAMILIES = {t: re.compile(p, re.I) for t, p in _DATASET_F.items()}
+# headings that say where a topic is NOT, whatever their words: "Training results" is evaluation
+_NOT = {"training": re.compile(r"\btraining (?:results|metrics|loss)\b|\b(?:eval(?:uation)?|test(?:ing)?) data\b|"
+                               r"\bresume\b|\bhow to train\b|\btrain (?:your|it) ?self\b", re.I),
+        "intended-use": re.compile(r"\bhow to use\b|\busage \(|\bexample usage\b", re.I),
+        "citation": re.compile(r"\bpaper(?:s)? (?:with code)?\b(?!.*cit)", re.I),
+        "description": re.compile(r"\b(?:authors?|contact|contributors?|acknowledg\w*)\b", re.I)}
+
+_LIMIT_CUE = re.compile(r"\b(?:limit|bias|risk|cannot|can't|not (?:be|suitable|intended|recommended|designed|work)|"
+                        r"should not|may (?:not|produce|contain|generate|reflect|be)|fail|error|caveat|only|restrict|harm|"
+                        r"toxic|offensive|inaccura|hallucinat|weak|poor|struggle|unreliable|out[- ]of[- ]scope)", re.I)
+_USE_CUE = re.compile(r"\b(?:use[ds]?|using|intended|purpose|design(?:ed)?|suitable|application|task|can be|meant|for)\b", re.I)
+_BIBTEX = re.compile(r"@\w+\s*\{\s*[^,\s]*,")
+_REFERENCE = re.compile(r"arxiv\.org/|\barxiv:\s*\d|doi\.org/|\bdoi:\s*10\.|aclanthology\.org/|openreview\.net/", re.I)
+_CO2 = re.compile(r"\d[\d.,]*\s*(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\s*(?:of\s+)?(?:co2|co₂|carbon)|"
+                  r"\d[\d.,]*\s*(?:k|m|g)?wh\b|co2(?:[ _-]?eq)?(?: emissions?)?\s*[:=]?\s*\**\s*\d", re.I)
+_METRIC = re.compile(r"\b(?:loss|accuracy|acc|f1|precision|recall|bleu|rouge\w*|wer|cer|auc|roc|map|mae|mse|rmse|"
+                     r"perplexity|ppl|exact[_ ]match|em|reward|mean_reward|ndcg|mrr|pearson|spearman|matthews|mcc|iou|"
+                     r"psnr|ssim|fid|score|top-?[15]|meteor|chrf|ter|elo|pass@\d+)\b", re.I)
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*%?(?![\w])")
+_USAGE_CODE = re.compile(r"from_pretrained|pipeline\(|^\s*(?:from|import)\s+\w|pip install|load_from_hub|hf_hub_download|"
+                         r"SentenceTransformer\(|\.predict\(|\.generate\(|mlagents-|python -m|curl |docker run|"
+                         r"ollama |llama-cli|\bimport\b", re.I | re.M)
+_TODO_CODE = re.compile(r"^\W*(?:todo|tbd|add your code|your code here)\b", re.I)
+# a line of code that does something: not an import, a comment, an ellipsis or a TODO
+_DOING = re.compile(r"^(?!\s*(?:from\s+\S+\s+import|import\s|#|//|\.\.\.|\s*$|.*\bTODO\b))", re.M)
+_PROMPTISH = re.compile(r"^\s*(?:\*\*)?(?:prompt|negative prompt|instance prompt|example prompt|input|output)s?\b", re.I)
+
+
+@dataclass(frozen=True)
+class TopicStatus:
+    topic: str
+    status: str  # filled, stub or absent
+    line: int | None = None  # the heading (1-based) or the evidence line that decided it
+    where: str = ""  # the heading's text, or what the evidence was ("model-index", "text under the title")
+
+
+def norm(title: str) -> str:
+    """A heading as the families read it: no numbering, emoji, markup or punctuation; parentheses kept as
+    words ("Training (with the RL Zoo)" is still training)."""
+    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+[.)])\s+", "", title.lower())
+    text = re.sub(r"[*_`~#>\[\]()|:!?,;\"“”]", " ", text).replace("&", " and ")
+    text = re.sub(r"[^\w\s/+.@-]", " ", text)
+    return " ".join(text.split())
+
+
+def heading_topics(title: str, dataset: bool = False) -> list[str]:
+    text = norm(title)
+    families = DATASET_FAMILIES if dataset else FAMILIES
+    out = [t for t, rx in families.items() if rx.search(text) and not (t in _NOT and _NOT[t].search(text))]
+    if not dataset and "evaluation" in out and "training" in out and re.search(r"\btraining (?:results|metrics)\b", text):
+        out.remove("training")
+    return out
+
+
+@dataclass
+class _Span:
+    prose: int = 0  # real words outside code
+    code: bool = False  # real code (not a TODO)
+    code_text: str = ""
+    numbers: int = 0
+    metric_words: int = 0
+    table: bool = False
+    text: str = ""  # the visible prose, for cues
+    kinds: frozenset = frozenset()  # stub, placeholder, boilerplate, todo
+
+
+def assess_topics(card, ctx, profile) -> list[TopicStatus]:
+    """Every topic of the card's type, with its status and where it was decided."""
+    from .checks.content import find_boilerplate, scan as content_scan
+    from .completeness import _line_status
+    dataset = ctx.card_type == "dataset"
+    topics = DATASET_TOPICS if dataset else MODEL_TOPICS
+    scan, visible = content_scan(card)
+    boiler = find_boilerplate(card, ctx)
+    code_lines = card.code_lines
+    heading_lines = {s.line - 1 for s in card.sections}
+    heading_lines |= {t.map[0] for t in card.tokens if t.type == "thead_open" and t.map}  # table headers name, not tell
+    lines = card.lines
+
+    def blanked(idx: int) -> str:
+        """The visible line without its stubs and placeholders (`0.XX`, `[Model Name]`)."""
+        chars = list(visible[idx])
+        for a, b in scan.stubs.get(idx, []):
+            chars[a:b] = " " * (b - a)
+        for a, b, _ in scan.placeholders.get(idx, []):
+            chars[a:b] = " " * (b - a)
+        return "".join(chars)
+
+    def span(a: int, b: int) -> _Span:
+        s = _Span()
+        kinds: set[str] = set()
+        prose_parts, code_parts = [], []
+        for idx in range(a, min(b, len(lines))):
+            if idx in heading_lines:
+                continue
+            if idx in code_lines:
+                raw = lines[idx]
+                if raw.lstrip().startswith(("```", "~~~")):
+                    continue
+                code_parts.append(raw)
+                continue
+            w, k = _line_status(card, idx, scan, visible, boiler, profile)
+            kinds |= k
+            if "todo" not in kinds and re.search(r"\b(?:TODO|TBD|FIXME)\b", visible[idx]):
+                kinds.add("todo")
+            s.prose += w
+            text = blanked(idx)
+            if w and text.lstrip().startswith("|"):
+                s.table = True
+            if w:
+                prose_parts.append(text)
+        code = "\n".join(code_parts)
+        s.code = bool(_DOING.search(code)) and not _TODO_CODE.match(code.strip())
+        if code.strip() and not s.code:
+            kinds.add("todo")
+        s.code_text = code
+        s.text = "\n".join(prose_parts)
+        s.numbers = len(_NUMBER.findall(s.text))
+        s.metric_words = len(_METRIC.findall(s.text))
+        s.kinds = frozenset(kinds)
+        return s
+
+    def judge(topic: str, s: _Span, shared: bool) -> str:
+        """filled or stub, for a place (heading) that covers the topic."""
+        if topic == "how-to-start":
+            ok = s.code or (s.prose >= 8 and not _TODO_CODE.match(s.text.strip()) and "todo" not in s.kinds)
+        elif topic == "evaluation":
+            ok = bool(s.numbers and (s.metric_words or s.table)) or s.prose >= 20  # values, or a real account
+        elif topic == "environmental-impact":
+            ok = bool(_CO2.search(s.text))
+        elif topic == "citation":
+            # a BibTeX entry, a paper's address, or a reference with a year; "see the paper" is a pointer
+            ok = bool(_BIBTEX.search(s.code_text + "\n" + s.text) or _REFERENCE.search(s.text + s.code_text)
+                      or (s.prose >= 4 and re.search(r"\b(?:19|20)\d\d\b", s.text)) or s.prose >= 12)
+        elif topic == "intended-use":
+            ok = s.prose >= 3 and (not shared or bool(_USE_CUE.search(s.text)))
+        elif topic == "limitations":
+            ok = s.prose >= 3 and (not shared or bool(_LIMIT_CUE.search(s.text)))
+        else:
+            ok = s.prose >= 3 or (s.code and topic in ("training", "structure"))
+        return "filled" if ok else "stub"
+
+    found: dict[str, TopicStatus] = {}
+
+    def record(topic: str, status: str, line: int | None, where: str) -> None:
+        old = found.get(topic)
+        if old is None or (old.status == "stub" and status == "filled"):
+            found[topic] = TopicStatus(topic, status, line, where)
+
+    # 1. headings, each with the topics of its family (or, with none, its parent's)
+    from .packs import norm_heading
+    # the profile's own headings and aliases map to their topics too ("Model Comparison" in timm cards)
+    by_name = {n: exp.topic for exp in profile.sections if exp.topic != "other" for n in exp.names if n != "@title"}
+    inherited: dict[int, list[str]] = {}
+    title_sec = card.sections[0] if card.sections and card.sections[0].level == 1 else None
+    for sec in card.sections:
+        own = [] if sec is title_sec else heading_topics(sec.title, dataset)  # the title names the model
+        named = by_name.get(norm_heading(sec.title))
+        if sec is not title_sec and named and named not in own:
+            own.append(named)
+        if not own and sec.parent is not None and id(sec.parent) in inherited:
+            own = inherited[id(sec.parent)]
+        inherited[id(sec)] = own
+        if not own:
+            continue
+        s = span(sec.line, sec.content_end)
+        if "intended-use" in own and s.code and s.prose < 3:
+            # a code-only "Usage" is how to start, not intended use
+            own = [t for t in own if t != "intended-use"] + ([] if "how-to-start" in own else ["how-to-start"])
+        for topic in own:
+            record(topic, judge(topic, s, len(own) > 1), sec.line, sec.title)
+    # 2. the text under the title (or the whole card without headings) describes the model
+    title = next((s for s in card.sections if s.level == 1), None)
+    first = next(iter(card.sections), None)
+    if first is None:
+        intro = (card.body_start, len(lines), None)
+    elif title is not None and title is first:
+        intro = (title.line, title.content_end, title.line)
+    else:
+        # no title: the text before the first heading, and under the first headings that name no topic
+        # ("### Please use prompt: ...", "## ESPnet2 ASR model")
+        end = first.line - 1
+        for sec in card.sections:
+            if inherited.get(id(sec)):
+                break
+            end = sec.end_line if not sec.children else sec.content_end
+        intro = (card.body_start, end, None)
+    s = span(intro[0], intro[1])
+    prose = "\n".join(l for l in s.text.split("\n") if not _PROMPTISH.match(l))
+    if first is not None and first is not title and not inherited.get(id(first)) and len(first.title.split()) >= 6:
+        prose += "\n" + first.title  # a sentence as the first heading: "X Dreambooth model trained by Y"
+    if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 8:
+        record("description", "filled", intro[2], "text under the title" if intro[2] else "text before the first heading")
+    # 3. evidence that counts wherever it is
+    whole = span(card.body_start, len(lines))
+    meta = card.metadata if isinstance(card.metadata, dict) else {}
+    if not dataset:
+        if _model_index_values(meta.get("model-index")):
+            record("evaluation", "filled", None, "model-index")
+        for idx in range(card.body_start, len(lines)):
+            if idx not in code_lines and idx not in heading_lines and _metric_value(blanked(idx)):
+                record("evaluation", "filled", idx + 1, "metric values in the text")
+                break
+        co2 = meta.get("co2_eq_emissions")
+        if isinstance(co2, (int, float)) and not isinstance(co2, bool) or \
+                isinstance(co2, dict) and isinstance(co2.get("emissions"), (int, float)):
+            record("environmental-impact", "filled", None, "co2_eq_emissions")
+        m = _CO2.search(whole.text)
+        if m:
+            record("environmental-impact", "filled", None, "CO2 or energy figures in the text")
+        if whole.code and _USAGE_CODE.search(whole.code_text):
+            record("how-to-start", "filled", None, "usage code")
+    else:
+        lic = meta.get("license")
+        if lic and lic not in ("other", "unknown") or meta.get("license_name"):
+            record("licensing", "filled", None, "license in the metadata")
+    if _BIBTEX.search(whole.code_text + "\n" + whole.text):
+        record("citation", "filled", None, "BibTeX entry")
+    return [found.get(t) or TopicStatus(t, "absent") for t in topics]
+
+
+def _metric_value(line: str) -> bool:
+    """A metric and its value on one line: "Accuracy: 0.91", "| F1 | 0.88 |", "reaches 91% accuracy"."""
+    for m in _METRIC.finditer(line[:2000]):
+        near = line[max(0, m.start() - 25):m.start()] + " " + line[m.end():m.end() + 40]
+        if re.search(r"(?<![\w.])-?\d+(?:\.\d+)?\s*%?(?![\w.-])", near.replace("±", " ")) and \
+                not re.search(r"\b(?:19|20)\d\d\b", near):
+            return True
+    return False
+
+
+def _model_index_values(mi) -> bool:
+    if not isinstance(mi, list):
+        return False
+    for entry in mi:
+        for res in (entry.get("results") if isinstance(entry, dict) else None) or []:
+            for metric in (res.get("metrics") if isinstance(res, dict) else None) or []:
+                if isinstance(metric, dict) and metric.get("value") not in (None, ""):
+                    return True
+    return False
