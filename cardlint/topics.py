@@ -42,7 +42,7 @@ _F = {
                     r"(?:is|can be) (?:for|used for))\b|用途",
     "limitations": r"\b(?:limitations?|limits|bias(?:es)?|risks?|caveats?|ethic(?:s|al)?|out[- ]of[- ]scope|misuse|"
                    r"fairness|safety|harms?|responsible|recommendations?)\b|局限|限制|偏见|风险",
-    "training": r"\b(?:train(?:ing|ed)?|fine[- ]?tun(?:e|ed|ing)|pre[- ]?train(?:ing|ed)?|hyper[- ]?parameters?|"
+    "training": r"\b(?:train(?:ing)?|fine[- ]?tun(?:e|ing)|pre[- ]?train(?:ing)?|hyper[- ]?parameters?|"
                 r"(?:training )?procedure|preprocessing|training data|datasets? used)\b|训练",
     "evaluation": r"\b(?:evaluat(?:ion|ions|ed|ing)|eval|results?|metrics?|performance|benchmarks?|accuracy|scores?|"
                   r"validation|testing|leaderboard|quantitative)\b|评估|评测|结果",
@@ -112,6 +112,8 @@ def norm(title: str) -> str:
 
 def heading_topics(title: str, dataset: bool = False) -> list[str]:
     text = norm(title)
+    if len(text.split()) > 10:
+        return []  # a sentence set as a heading ("X Dreambooth model trained by Y with Z"), not a section name
     families = DATASET_FAMILIES if dataset else FAMILIES
     out = [t for t, rx in families.items() if rx.search(text) and not (t in _NOT and _NOT[t].search(text))]
     if not dataset and "evaluation" in out and "training" in out and re.search(r"\btraining (?:results|metrics)\b", text):
@@ -256,7 +258,10 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
     prose = "\n".join(l for l in s.text.split("\n") if not _PROMPTISH.match(l))
     if first is not None and first is not title and not inherited.get(id(first)) and len(first.title.split()) >= 6:
         prose += "\n" + first.title  # a sentence as the first heading: "X Dreambooth model trained by Y"
-    if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 8:
+    from .completeness import _LABEL, _PLAIN_LABEL
+    fields = sum(1 for l in s.text.split("\n") if (m := _LABEL.match(l) or _PLAIN_LABEL.match(l))
+                 and m.group(2).strip())
+    if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 8 or fields >= 2:  # prose, or fields such as "Model type: ..."
         record("description", "filled", intro[2], "text under the title" if intro[2] else "text before the first heading")
     # 3. evidence that counts wherever it is
     whole = span(card.body_start, len(lines))

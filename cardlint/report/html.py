@@ -18,6 +18,7 @@ table.cards{border-collapse:collapse;width:100%}table.cards th,table.cards td{bo
 padding:4px 8px;text-align:left}table.cards th{cursor:pointer;background:#f6f8fa;user-select:none}
 table.cards th.num,table.cards td.num{text-align:right}table.cards td:first-child{word-break:break-all}
 table.cards th[aria-sort=ascending]::after{content:" \\25B2"}table.cards th[aria-sort=descending]::after{content:" \\25BC"}
+.t-filled{color:#1a7f37}.t-stub{color:#9a6700}.t-absent{color:#cf222e}
 .error{color:#cf222e}.warning{color:#9a6700}.info{color:#0969da}
 details{margin:6px 0}summary{cursor:pointer}code{font-size:12px}
 """
@@ -59,7 +60,8 @@ def _bars(items: list[tuple[str, float]], *, width: int = 420, unit: str = "", m
     for i, (label, value) in enumerate(items):
         y = 5 + i * row
         w = int(width * value / top) if top else 0
-        short = label if len(label) <= 30 else label[:29] + "\u2026"
+        limit = max(30, label_width // 7)  # about 7 px a character at 12 px
+        short = label if len(label) <= limit else label[:limit - 1] + "\u2026"
         parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" font-size="12">{html.escape(short)}'
                      f'<title>{html.escape(label)}</title></text>')
         parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{max(w, 1)}" height="{row - 6}" fill="#2f81f7"/>')
@@ -96,7 +98,7 @@ def write(results, out) -> Aggregate:
         for f in r.findings:
             counts[f.severity] += 1
         cards.append((_shown(r.path), r.profile or "", r.score, counts,
-                      [(f.severity, f.line, f.column, f.code, f.name, f.message) for f in r.findings]))
+                      [(f.severity, f.line, f.column, f.code, f.name, f.message) for f in r.findings], r.topics))
     s = agg.summary()
     e = html.escape
     out.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -106,18 +108,18 @@ def write(results, out) -> Aggregate:
     out.write(f"<h1>cardlint report</h1><p class=\"muted\">{_plural(s['cards'], 'card')}, mean completeness "
               f"{'' if s['mean_score'] is None else s['mean_score']}; "
               + ", ".join(_plural(sev.get(k, 0), k) for k in ("error", "warning", "info")) + "</p>\n")
-    fills = sorted(s["section_fill_rates"].items(), key=lambda kv: kv[1])[:40]
+    fills = [(f"{k} ({v['cards']} cards)", v["filled"]) for k, v in s["topic_fill_rates"].items()]
     out.write('<div class="charts">'
               f'<div class="chart" id="chart-scores"><h2>Score distribution</h2>'
               f'{_bars([(k, v) for k, v in s["score_distribution"].items()], title="score distribution")}</div>'
               f'<div class="chart" id="chart-rules"><h2>Most frequent findings</h2>'
               f'{_bars(list(s["top_findings"].items()), title="findings by rule")}</div>'
-              f'<div class="chart" id="chart-sections"><h2>Section fill rates</h2>'
-              f'{_bars(fills, unit="%", max_value=1, title="section fill rates", label_width=300)}</div></div>\n')
+              f'<div class="chart" id="chart-topics"><h2>Documentation topics filled</h2>'
+              f'{_bars(fills, unit="%", max_value=1, title="topic fill rates", label_width=300)}</div></div>\n')
     out.write('<h2>Cards</h2><table class="cards" id="cards"><thead><tr><th>card</th><th>profile</th>'
               '<th class="num">score</th><th class="num">errors</th><th class="num">warnings</th>'
               '<th class="num">info</th></tr></thead><tbody>\n')
-    for i, (path, profile, score, counts, _) in enumerate(cards):
+    for i, (path, profile, score, counts, _, _) in enumerate(cards):
         score_v = -1 if score is None else score
         out.write(f'<tr><td data-v="{e(path)}"><a href="#card-{i}">{e(path)}</a></td>'
                   f'<td data-v="{e(profile)}">{e(profile)}</td>'
@@ -125,8 +127,13 @@ def write(results, out) -> Aggregate:
                   + "".join(f'<td class="num" data-v="{counts[k]}">{counts[k]}</td>' for k in ("error", "warning", "info"))
                   + "</tr>\n")
     out.write("</tbody></table>\n<h2>Findings by card</h2>\n")
-    for i, (path, _, score, counts, findings) in enumerate(cards):
-        out.write(f'<details id="card-{i}"><summary><code>{e(path)}</code>: {_plural(len(findings), "finding")}</summary><ul>')
+    for i, (path, _, score, counts, findings, topics) in enumerate(cards):
+        out.write(f'<details id="card-{i}"><summary><code>{e(path)}</code>: {_plural(len(findings), "finding")}</summary>')
+        if topics:
+            out.write('<p class="topics">' + ", ".join(
+                f'<span class="t-{t.status}">{e(t.topic)}: {t.status}</span>'
+                + (f" (line {t.line})" if t.line else f" ({e(t.where)})" if t.where else "") for t in topics) + "</p>")
+        out.write("<ul>")
         for severity, line, column, code, name, message in findings:
             out.write(f'<li><span class="{severity}">{severity}</span> {line}:{column} <b>{e(code)}</b> '
                       f'{e(name)}: {e(message)}</li>')
