@@ -25,6 +25,11 @@ _MODEL_KEYS = {"model-index", "pipeline_tag", "library_name", "base_model", "wid
                "base_model_relation", "model_name"}
 
 
+def _loads_a_model(text: str) -> bool:
+    """A card whose code loads a model and no dataset: a model card with a dataset's metadata copied in."""
+    return bool(re.search(r"\bAutoModel\w*\.from_pretrained\(|\bpipeline\(", text)) and "load_dataset(" not in text
+
+
 @dataclass
 class Context:
     """What a check function may read besides the card."""
@@ -41,7 +46,7 @@ class Context:
         first = next((s for s in self.card.sections if s.level == 1), None)
         if first and first.title.lower().startswith("dataset card"):
             return "dataset"
-        if _DATASET_KEYS & set(meta) and not _MODEL_KEYS & set(meta):
+        if _DATASET_KEYS & set(meta) and not _MODEL_KEYS & set(meta) and not _loads_a_model(self.card.text):
             return "dataset"
         if "/datasets/" in self.card.path.replace("\\", "/") or self.card.path.startswith("hf://datasets/"):
             return "dataset"

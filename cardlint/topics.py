@@ -90,6 +90,14 @@ _USAGE_CODE = re.compile(r"from_pretrained|pipeline\(|^\s*(?:from|import)\s+\w|p
 _TODO_CODE = re.compile(r"^\W*(?:todo|tbd|add your code|your code here)\b", re.I)
 # a line of code that does something: not an import, a comment, an ellipsis or a TODO
 _DOING = re.compile(r"^(?!\s*(?:from\s+\S+\s+import|import\s|#|//|\.\.\.|\s*$|.*\bTODO\b))", re.M)
+# a sentence that names the training data: "fine-tuned ... on the cc100 corpus" (not "on the None dataset")
+_TRAINED_ON = re.compile(r"\b(?:fine-?tuned|trained|pre-?trained)\b[^.\n]{0,120}?\bon\s+(?:the\s+|a\s+)?"
+                         r"(?!none\b|an?\s+unknown\b|unknown\b|unkown\b|\[?more information)[\w\[(][^.\n]{2,}", re.I)
+_TRAINING_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:datasets?|training (?:data|set|corpus)|train(?:ing)? data|"
+                             r"corpus|pre-?processing|trained on|training steps|epochs|learning rate)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?"
+                             r"\s*[\w\[]", re.I)
+_POINTER = re.compile(r"^\W*(?:please\s+)?(?:refer\s+to|see|check(?:\s+out)?|visit|go\s+to|have\s+a\s+look|"
+                      r"(?:more|further|full)\s+(?:details|information)|details\s+(?:are|can\s+be)|for\s+(?:more\s+)?details)\b", re.I)
 _PROMPTISH = re.compile(r"^\s*(?:\*\*)?(?:prompt|negative prompt|instance prompt|example prompt|input|output)s?\b", re.I)
 
 
@@ -191,6 +199,9 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
 
     def judge(topic: str, s: _Span, shared: bool) -> str:
         """filled or stub, for a place (heading) that covers the topic."""
+        if topic not in ("how-to-start", "citation") and s.prose <= 25 and not s.table and not s.code \
+                and _POINTER.match(s.text.strip()):
+            return "stub"  # "Please refer to the repo for the details": a pointer, not the information
         if topic == "how-to-start":
             ok = s.code or (s.prose >= 8 and not _TODO_CODE.match(s.text.strip()) and "todo" not in s.kinds)
         elif topic == "evaluation":
@@ -261,7 +272,7 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
     from .completeness import _LABEL, _PLAIN_LABEL
     fields = sum(1 for l in s.text.split("\n") if (m := _LABEL.match(l) or _PLAIN_LABEL.match(l))
                  and m.group(2).strip())
-    if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 8 or fields >= 2:  # prose, or fields such as "Model type: ..."
+    if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 6 or fields >= 2:  # prose, or fields such as "Model type: ..."
         record("description", "filled", intro[2], "text under the title" if intro[2] else "text before the first heading")
     # 3. evidence that counts wherever it is
     whole = span(card.body_start, len(lines))
@@ -282,6 +293,13 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
             record("environmental-impact", "filled", None, "CO2 or energy figures in the text")
         if whole.code and _USAGE_CODE.search(whole.code_text):
             record("how-to-start", "filled", None, "usage code")
+        m = _TRAINED_ON.search(whole.text)
+        if m:
+            record("training", "filled", None, "training data named in the text")
+        for idx in range(card.body_start, len(lines)):
+            if idx not in code_lines and _TRAINING_FIELD.match(blanked(idx)):
+                record("training", "filled", idx + 1, "a training field")  # "* dataset: opus", "Training data: ..."
+                break
     else:
         lic = meta.get("license")
         if lic and lic not in ("other", "unknown") or meta.get("license_name"):
