@@ -89,6 +89,8 @@ def detect_profile(card, known: dict[str, Profile], card_type: str) -> tuple[Pro
         if not prof.detect or prof.card_type != card_type:
             continue
         score = sum(w for phrase, w in prof.detect if phrase in text)
+        if not score:
+            continue  # headings alone do not make a card follow a template: one of its signatures must be there
         names = [n for sec in prof.sections for n in sec.names]
         matched = sum(1 for sec in prof.sections if any(n in headings for n in sec.names))
         score += 4 * matched / max(1, len(prof.sections)) if names else 0

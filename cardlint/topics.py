@@ -41,13 +41,14 @@ _F = {
     "intended-use": r"\b(?:intended|uses|use[- ]cases?|applications?|direct use|downstream|purpose|what (?:it|the model) "
                     r"(?:is|can be) (?:for|used for))\b|用途",
     "limitations": r"\b(?:limitations?|limits|bias(?:es)?|risks?|caveats?|ethic(?:s|al)?|out[- ]of[- ]scope|misuse|"
-                   r"fairness|safety|harms?|responsible|recommendations?)\b|局限|限制|偏见|风险",
+                   r"fairness|safety|harms?|responsible|recommendations?|considerations|known issues)\b|局限|限制|偏见|风险",
     "training": r"\b(?:train(?:ing)?|fine[- ]?tun(?:e|ing)|pre[- ]?train(?:ing)?|hyper[- ]?parameters?|"
-                r"(?:training )?procedure|preprocessing|training data|datasets? used)\b|训练",
+                r"(?:training )?procedure|preprocessing|training data|datasets? used)\b|^data(?:sets?)?$|训练",
     "evaluation": r"\b(?:evaluat(?:ion|ions|ed|ing)|eval|results?|metrics?|performance|benchmarks?|accuracy|scores?|"
                   r"validation|testing|leaderboard|quantitative)\b|评估|评测|结果",
     "how-to-start": r"\b(?:how to (?:use|get started|run|load)|get(?:ting)? started|quick ?start|usage|inference|"
-                    r"examples?|use (?:with|in|the model)|installation|install|demo)\b|快速开始|使用方法",
+                    r"(?:usage|code|inference) examples?|example usage|use (?:with|in|the model)|use this (?:\w+ )?model|run(?:ning)? (?:the |this )?model|"
+                    r"deploy(?:ment|ing)?|serving|installation|install|demo)\b|快速开始|使用方法|部署",
     "citation": r"\b(?:citation|citations|cite|citing|bibtex|references?|how to cite|paper)\b|引用",
     "environmental-impact": r"\b(?:environment(?:al)?|carbon|co2|emissions?|energy|footprint)\b",
 }
@@ -68,7 +69,7 @@ DATASET_FAMILIES = {t: re.compile(p, re.I) for t, p in _DATASET_F.items()}
 # headings that say where a topic is NOT, whatever their words: "Training results" is evaluation
 _NOT = {"training": re.compile(r"\btraining (?:results|metrics|loss)\b|\b(?:eval(?:uation)?|test(?:ing)?) data\b|"
                                r"\bresume\b|\bhow to train\b|\btrain (?:your|it) ?self\b", re.I),
-        "intended-use": re.compile(r"\bhow to use\b|\busage \(|\bexample usage\b", re.I),
+        "intended-use": re.compile(r"\bhow to use\b|\busage\b", re.I),  # "Usage" shows how to run it
         "citation": re.compile(r"\bpaper(?:s)? (?:with code)?\b(?!.*cit)", re.I),
         "description": re.compile(r"\b(?:authors?|contact|contributors?|acknowledg\w*)\b", re.I)}
 
@@ -98,6 +99,7 @@ _TRAINING_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:datasets?|trainin
                              r"\s*[\w\[]", re.I)
 _POINTER = re.compile(r"^\W*(?:please\s+)?(?:refer\s+to|see|check(?:\s+out)?|visit|go\s+to|have\s+a\s+look|"
                       r"(?:more|further|full)\s+(?:details|information)|details\s+(?:are|can\s+be)|for\s+(?:more\s+)?details)\b", re.I)
+_BOLD_HEADING = re.compile(r"^\s{0,3}(?:\*\*|__)([^*_\n]{2,60}?)(?:\*\*|__)\s*:?\s*$")
 _PROMPTISH = re.compile(r"^\s*(?:\*\*)?(?:prompt|negative prompt|instance prompt|example prompt|input|output)s?\b", re.I)
 
 
@@ -138,6 +140,7 @@ class _Span:
     metric_words: int = 0
     table: bool = False
     text: str = ""  # the visible prose, for cues
+    raw: str = ""  # the lines as written (link addresses included)
     kinds: frozenset = frozenset()  # stub, placeholder, boilerplate, todo
 
 
@@ -186,6 +189,7 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
                 s.table = True
             if w:
                 prose_parts.append(text)
+        s.raw = "\n".join(lines[a:min(b, len(lines))])
         code = "\n".join(code_parts)
         s.code = bool(_DOING.search(code)) and not _TODO_CODE.match(code.strip())
         if code.strip() and not s.code:
@@ -210,7 +214,7 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
             ok = bool(_CO2.search(s.text))
         elif topic == "citation":
             # a BibTeX entry, a paper's address, or a reference with a year; "see the paper" is a pointer
-            ok = bool(_BIBTEX.search(s.code_text + "\n" + s.text) or _REFERENCE.search(s.text + s.code_text)
+            ok = bool(_BIBTEX.search(s.code_text + "\n" + s.text) or _REFERENCE.search(s.raw)
                       or (s.prose >= 4 and re.search(r"\b(?:19|20)\d\d\b", s.text)) or s.prose >= 12)
         elif topic == "intended-use":
             ok = s.prose >= 3 and (not shared or bool(_USE_CUE.search(s.text)))
@@ -236,6 +240,8 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
     for sec in card.sections:
         own = [] if sec is title_sec else heading_topics(sec.title, dataset)  # the title names the model
         named = by_name.get(norm_heading(sec.title))
+        if named in _NOT and _NOT[named].search(norm(sec.title)):
+            named = None  # a profile's alias does not overrule a rule of judgement ("Usage" is not intended use)
         if sec is not title_sec and named and named not in own:
             own.append(named)
         if not own and sec.parent is not None and id(sec.parent) in inherited:
@@ -249,6 +255,19 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
             own = [t for t in own if t != "intended-use"] + ([] if "how-to-start" in own else ["how-to-start"])
         for topic in own:
             record(topic, judge(topic, s, len(own) > 1), sec.line, sec.title)
+    # a bold line standing as a heading ("**Model Details**", "**Training Data:**") is a place too
+    starts = sorted(s.line - 1 for s in card.sections)
+    bold = [(idx, m.group(1)) for idx in range(card.body_start, len(lines))
+            if idx not in code_lines and (m := _BOLD_HEADING.match(lines[idx]))]
+    stops = sorted(set(starts) | {i for i, _ in bold})
+    for idx, text in bold:
+        own = heading_topics(text, dataset)
+        if not own:
+            continue
+        end = next((k for k in stops if k > idx), len(lines))
+        s = span(idx + 1, end)
+        for topic in own:
+            record(topic, judge(topic, s, len(own) > 1), idx + 1, text)
     # 2. the text under the title (or the whole card without headings) describes the model
     title = next((s for s in card.sections if s.level == 1), None)
     first = next(iter(card.sections), None)
@@ -283,6 +302,12 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
         for idx in range(card.body_start, len(lines)):
             if idx not in code_lines and idx not in heading_lines and _metric_value(blanked(idx)):
                 record("evaluation", "filled", idx + 1, "metric values in the text")
+                break
+        for tok in card.tokens:  # a table whose header names metrics and whose rows hold numbers
+            if tok.type == "thead_open" and tok.map and _METRIC.search(lines[tok.map[0]]) and \
+                    any(_NUMBER.search(blanked(i)) for i in range(tok.map[0] + 2, min(tok.map[0] + 8, len(lines)))
+                        if i not in code_lines):
+                record("evaluation", "filled", tok.map[0] + 1, "a results table")
                 break
         co2 = meta.get("co2_eq_emissions")
         if isinstance(co2, (int, float)) and not isinstance(co2, bool) or \
