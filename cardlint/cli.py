@@ -437,9 +437,17 @@ def cmd_rules(args) -> int:
         from .config import ConfigFinder
         from .packs import data_dir, profiles
         packs = tuple(ConfigFinder(args.config, registry).for_folder().rule_packs)
-        for name, prof in sorted(profiles(packs).items()):
-            print(f"{name:12} {prof.title} ({len(prof.sections)} sections, {len(prof.fields)} fields)"
-                  + ("" if str(prof.origin).startswith(str(data_dir())) else f"  [{prof.origin}]"))
+        from .topics import DATASET_TOPICS, MEANING, MODEL_TOPICS
+        known = profiles(packs)
+        width = max(map(len, known)) + 1
+        for name, prof in sorted(known.items()):
+            covered = ", ".join(dict.fromkeys(e.topic for e in prof.sections if e.topic != "other"))
+            print(f"{name:{width}} {prof.title} ({len(prof.sections)} sections, {len(prof.fields)} fields; "
+                  f"topics: {covered})" + ("" if str(prof.origin).startswith(str(data_dir())) else f"  [{prof.origin}]"))
+        print("\ndocumentation topics (model cards: " + ", ".join(MODEL_TOPICS) + "; dataset cards: "
+              + ", ".join(DATASET_TOPICS) + "):")
+        for topic, meaning in MEANING.items():
+            print(f"  {topic:21} {meaning}")
         return EXIT_OK
     if args.format == "json":
         import json

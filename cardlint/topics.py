@@ -291,7 +291,7 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
     from .completeness import _LABEL, _PLAIN_LABEL
     fields = sum(1 for l in s.text.split("\n") if (m := _LABEL.match(l) or _PLAIN_LABEL.match(l))
                  and m.group(2).strip())
-    if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 6 or fields >= 2:  # prose, or fields such as "Model type: ..."
+    if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 3 or fields >= 2:  # prose, or fields such as "Model type: ..."
         record("description", "filled", intro[2], "text under the title" if intro[2] else "text before the first heading")
     # 3. evidence that counts wherever it is
     whole = span(card.body_start, len(lines))
@@ -344,12 +344,15 @@ def _metric_value(line: str) -> bool:
     return False
 
 
-def _model_index_values(mi) -> bool:
+def model_index_metrics(mi):
+    """Every entry of every results[].metrics list of a model-index, whatever its shape."""
     if not isinstance(mi, list):
-        return False
+        return
     for entry in mi:
         for res in (entry.get("results") if isinstance(entry, dict) else None) or []:
-            for metric in (res.get("metrics") if isinstance(res, dict) else None) or []:
-                if isinstance(metric, dict) and metric.get("value") not in (None, ""):
-                    return True
-    return False
+            metrics = res.get("metrics") if isinstance(res, dict) else None
+            yield from metrics if isinstance(metrics, list) else ()
+
+
+def _model_index_values(mi) -> bool:
+    return any(isinstance(m, dict) and m.get("value") not in (None, "") for m in model_index_metrics(mi))

@@ -288,13 +288,8 @@ def _links_its_license(card) -> bool:
 
 # -- metrics, ids, vocabularies ------------------------------------------------------------------------
 def _model_index_has_metrics(mi) -> bool:
-    if not isinstance(mi, list):
-        return False
-    for entry in mi:
-        for res in (entry.get("results") if isinstance(entry, dict) else None) or []:
-            if isinstance(res, dict) and isinstance(res.get("metrics"), list) and res["metrics"]:
-                return True
-    return False
+    from ..topics import model_index_metrics
+    return any(True for _ in model_index_metrics(mi))
 
 
 @rule("CL106", "missing-metrics", "A model card declares no metric, in `metrics` or in `model-index`.", tags=TAGS)
