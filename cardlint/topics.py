@@ -92,7 +92,8 @@ _TODO_CODE = re.compile(r"^\W*(?:todo|tbd|add your code|your code here)\b", re.I
 # a line of code that does something: not an import, a comment, an ellipsis or a TODO
 _DOING = re.compile(r"^(?!\s*(?:from\s+\S+\s+import|import\s|#|//|\.\.\.|\s*$|.*\bTODO\b))", re.M)
 # a sentence that names the training data: "fine-tuned ... on the cc100 corpus" (not "on the None dataset")
-_TRAINED_ON = re.compile(r"\b(?:fine-?tuned|trained|pre-?trained)\b[^.\n]{0,120}?\bon\s+(?:the\s+|a\s+)?"
+_TRAINED_ON = re.compile(r"\b(?:fine-?tuned|trained|pre-?trained|entrenado|ajustado|entraîné|trainiert|treinado|addestrato)\b"
+                         r"[^.\n]{0,120}?\b(?:on|sobre|sur|auf|mit|com|con|su|en)\s+(?:the\s+|a\s+|el\s+|la\s+|le\s+|dem\s+)?"
                          r"(?!none\b|an?\s+unknown\b|unknown\b|unkown\b|\[?more information)[\w\[(][^.\n]{2,}", re.I)
 _TRAINING_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:datasets?|training (?:data|set|corpus)|train(?:ing)? data|"
                              r"corpus|pre-?processing|trained on|training steps|epochs|learning rate)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?"
@@ -124,6 +125,9 @@ def heading_topics(title: str, dataset: bool = False) -> list[str]:
     text = norm(title)
     if len(text.split()) > 10:
         return []  # a sentence set as a heading ("X Dreambooth model trained by Y with Z"), not a section name
+    raw = title.strip().strip("`*")
+    if " " not in raw and re.search(r"[/_]", raw):
+        return []  # an id set as a heading ("espnet/dns_enh_train_tcn"), a name
     families = DATASET_FAMILIES if dataset else FAMILIES
     out = [t for t, rx in families.items() if rx.search(text) and not (t in _NOT and _NOT[t].search(text))]
     if not dataset and "evaluation" in out and "training" in out and re.search(r"\btraining (?:results|metrics)\b", text):
@@ -273,17 +277,16 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
     first = next(iter(card.sections), None)
     if first is None:
         intro = (card.body_start, len(lines), None)
-    elif title is not None and title is first:
-        intro = (title.line, title.content_end, title.line)
     else:
-        # no title: the text before the first heading, and under the first headings that name no topic
-        # ("### Please use prompt: ...", "## ESPnet2 ASR model")
-        end = first.line - 1
-        for sec in card.sections:
+        # the text under the title (or before the first heading), and under the headings right after it
+        # that name no topic ("## `org/model-v2`", "### Please use prompt: ...", "## ESPnet2 ASR model")
+        titled = title is not None and title is first
+        end = title.content_end if titled else first.line - 1
+        for sec in card.sections[1:] if titled else card.sections:
             if inherited.get(id(sec)):
                 break
-            end = sec.end_line if not sec.children else sec.content_end
-        intro = (card.body_start, end, None)
+            end = sec.content_end
+        intro = (title.line if titled else card.body_start, end, title.line if titled else None)
     s = span(intro[0], intro[1])
     prose = "\n".join(l for l in s.text.split("\n") if not _PROMPTISH.match(l))
     if first is not None and first is not title and not inherited.get(id(first)) and len(first.title.split()) >= 6:
