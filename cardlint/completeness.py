@@ -111,8 +111,17 @@ def _strip_fixed(text: str, fixed: list[str]) -> str:
     return text
 
 
-def _line_status(card, idx: int, scan, visible: list[str], boiler: dict, profile: Profile) -> tuple[int, set[str]]:
-    """(real words, kinds of non-content) of one line."""
+def _line_status(card, idx: int, scan, visible: list[str], boiler: dict, profile: Profile) -> tuple[int, frozenset]:
+    """(real words, kinds of non-content) of one line; computed once per line and profile (the section rows
+    and the topics read the same lines)."""
+    memo = card.cache.setdefault(("line-status", profile.name), {})
+    if idx not in memo:
+        words, kinds = _read_line(card, idx, scan, visible, boiler, profile)
+        memo[idx] = (words, frozenset(kinds))
+    return memo[idx]
+
+
+def _read_line(card, idx: int, scan, visible: list[str], boiler: dict, profile: Profile) -> tuple[int, set[str]]:
     kinds: set[str] = set()
     if idx in scan.templates:
         kinds.add("placeholder")

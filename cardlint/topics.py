@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MODEL_TOPICS = ("description", "intended-use", "limitations", "training", "evaluation", "how-to-start", "citation",
                 "environmental-impact")
@@ -170,6 +171,15 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
             chars[a:b] = " " * (b - a)
         return "".join(chars)
 
+    @lru_cache(maxsize=None)
+    def line(idx: int) -> tuple[int, frozenset, str]:
+        """(real words, kinds of non-content, the line without stubs and placeholders), once per line."""
+        w, k = _line_status(card, idx, scan, visible, boiler, profile)
+        if "T" in visible[idx] or "F" in visible[idx]:
+            if re.search(r"\b(?:TODO|TBD|FIXME)\b", visible[idx]):
+                k = k | {"todo"}
+        return w, frozenset(k), blanked(idx)
+
     def span(a: int, b: int) -> _Span:
         s = _Span()
         kinds: set[str] = set()
@@ -183,12 +193,9 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
                     continue
                 code_parts.append(raw)
                 continue
-            w, k = _line_status(card, idx, scan, visible, boiler, profile)
+            w, k, text = line(idx)
             kinds |= k
-            if "todo" not in kinds and re.search(r"\b(?:TODO|TBD|FIXME)\b", visible[idx]):
-                kinds.add("todo")
             s.prose += w
-            text = blanked(idx)
             if w and text.lstrip().startswith("|"):
                 s.table = True
             if w:
@@ -303,12 +310,12 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
         if _model_index_values(meta.get("model-index")):
             record("evaluation", "filled", None, "model-index")
         for idx in range(card.body_start, len(lines)):
-            if idx not in code_lines and idx not in heading_lines and _metric_value(blanked(idx)):
+            if idx not in code_lines and idx not in heading_lines and _metric_value(line(idx)[2]):
                 record("evaluation", "filled", idx + 1, "metric values in the text")
                 break
         for tok in card.tokens:  # a table whose header names metrics and whose rows hold numbers
             if tok.type == "thead_open" and tok.map and _METRIC.search(lines[tok.map[0]]) and \
-                    any(_NUMBER.search(blanked(i)) for i in range(tok.map[0] + 2, min(tok.map[0] + 8, len(lines)))
+                    any(_NUMBER.search(line(i)[2]) for i in range(tok.map[0] + 2, min(tok.map[0] + 8, len(lines)))
                         if i not in code_lines):
                 record("evaluation", "filled", tok.map[0] + 1, "a results table")
                 break
@@ -325,7 +332,7 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
         if m:
             record("training", "filled", None, "training data named in the text")
         for idx in range(card.body_start, len(lines)):
-            if idx not in code_lines and _TRAINING_FIELD.match(blanked(idx)):
+            if idx not in code_lines and _TRAINING_FIELD.match(line(idx)[2]):
                 record("training", "filled", idx + 1, "a training field")  # "* dataset: opus", "Training data: ..."
                 break
     else:
