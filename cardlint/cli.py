@@ -41,7 +41,7 @@ def _selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-source", action="store_true",
                    help="on a terminal, do not show each finding's source line and carets under it")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: all cores for many cards)")
-    p.add_argument("--include", type=_csv, metavar="GLOBS",
+    p.add_argument("--include", type=_csv, action="extend", metavar="GLOBS",
                    help="also lint files with these names when searching folders (e.g. '*.md'), besides the card names")
     p.add_argument("--force-exclude", action="store_true",
                    help="apply the configuration's exclude to files named on the command line too (for pre-commit)")

@@ -302,6 +302,8 @@ def test_show_files_include_and_skipped_markdown(tmp_path):
     wide = run_cli("check", "--show-files", "--include", "*.md", ".", cwd=tmp_path)
     assert wide.stdout.decode().split() == ["./a/README.md", "./b/org__model.md", "./c/notes.md", "./d/DATASET_CARD.md"]
     assert b"Markdown files" not in wide.stderr
+    both = run_cli("check", "--show-files", "--include", "*.md", "--include", "*.txt", ".", cwd=tmp_path)
+    assert "./e/x.txt" in both.stdout.decode().split() and "./c/notes.md" in both.stdout.decode().split()
     report = run_cli("report", "--format", "json", "--include", "*.md", ".", cwd=tmp_path)
     assert len(json.loads(report.stdout)["cards"]) == 4
 
