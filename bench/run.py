@@ -2,6 +2,7 @@
 
     python3 bench/run.py              # the full run (about ten minutes on 2 cores)
     python3 bench/run.py --quick      # smaller inputs, for a first look
+    python3 bench/run.py --steps      # only where one process's time goes, per step
 
 1. throughput: cardlint per card against markdown-it-py merely parsing the same texts (target <= 2x);
 2. start-up: `cardlint check` on one card against `python -c "import markdown_it, yaml"` (target <= 2x);
@@ -59,6 +60,45 @@ def throughput(cards, passes: int) -> dict:
     n = len(cards) * passes
     return {"cards": n, "parse_ms": 1000 * floor / n, "cardlint_ms": 1000 * full / n,
             "cards_per_s": n / full, "ratio": full / floor}
+
+
+def steps(cards) -> list[tuple[str, float]]:
+    """Where one process's time goes, per card: reading (decode, front matter), the markdown-it parse, the
+    rendered-lines view, each rule family, the completeness assessment (profile, sections, topics); ms per
+    card, in the order the engine needs them (a step that reads a lazily built view pays for it)."""
+    sys.path.insert(0, str(ROOT))
+    from collections import defaultdict
+    from cardlint import directives
+    from cardlint.config import Config
+    from cardlint.document import Unreadable, load_card
+    from cardlint.engine import Context
+    from cardlint.registry import load
+    registry, config = load(), Config(timeout=0)
+    spent: dict[str, float] = defaultdict(float)
+    for name, data in cards:
+        t = time.perf_counter()
+        try:
+            card = load_card(data, name)
+        except Unreadable:
+            continue  # the engine reports it as one finding and reads no further
+        t1 = time.perf_counter()
+        card.tokens
+        t2 = time.perf_counter()
+        card.rendered_lines
+        t3 = time.perf_counter()
+        spent["read (decode, front matter)"] += t1 - t
+        spent["markdown-it parse"] += t2 - t1
+        spent["rendered lines"] += t3 - t2
+        ctx = Context(card=card, config=config, registry=registry)
+        ctx.directives = directives.parse(card, registry)
+        t = time.perf_counter()
+        ctx.assessment
+        spent["completeness (profile, sections, topics)"] += time.perf_counter() - t
+        for rule in registry.rules:
+            t = time.perf_counter()
+            list(rule.check(card, ctx) or ())
+            spent["rules: " + rule.check.__module__.rsplit(".", 1)[-1]] += time.perf_counter() - t
+    return sorted(((k, 1000 * v / len(cards)) for k, v in spent.items()), key=lambda kv: -kv[1])
 
 
 def _wall(cmd, runs: int) -> float:
@@ -120,8 +160,16 @@ def memory(cards, small: int, large: int, tmp: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller inputs (not the targets' sizes)")
+    ap.add_argument("--steps", action="store_true", help="only the per-step breakdown of one process's time")
     a = ap.parse_args()
     cards = card_texts()
+    if a.steps:
+        floor = throughput(cards, 1)["parse_ms"]
+        print(f"per-step time, ms per card over {len(cards)} cards (share of the markdown-it parse floor, "
+              f"{floor:.2f} ms/card):")
+        for step, ms in steps(cards):
+            print(f"  {step:45} {ms:6.2f}  {ms / floor:5.2f}x")
+        return
     passes, runs, scale_n, mem = (1, 5, 1000, (200, 2000)) if a.quick else (3, 15, 5000, (1000, 20000))
     print(f"cardlint benchmarks: {len(cards)} distinct cards, python {sys.version.split()[0]}, {os.cpu_count()} cores")
     t = throughput(cards, passes)

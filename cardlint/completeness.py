@@ -104,11 +104,21 @@ def detect_profile(card, known: dict[str, Profile], card_type: str) -> tuple[Pro
 
 # -- assessing --------------------------------------------------------------------------------------------
 def _strip_fixed(text: str, fixed: list[str]) -> str:
-    for sentence in fixed:
-        words = [re.escape(w) for w in re.findall(r"\w+", sentence)]
-        if words:
-            text = re.sub(r"\W+".join(words), " ", text, flags=re.I)
+    for first, pattern in _fixed_patterns(tuple(fixed)):
+        if first in text.lower():  # most lines hold none of them: skip the regex
+            text = pattern.sub(" ", text)
     return text
+
+
+@lru_cache(maxsize=64)
+def _fixed_patterns(fixed: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
+    """(first word, lowercased; the sentence as a regex that tolerates any punctuation and spacing)."""
+    out = []
+    for sentence in fixed:
+        words = re.findall(r"\w+", sentence)
+        if words:
+            out.append((words[0].lower(), re.compile(r"\W+".join(map(re.escape, words)), re.I)))
+    return out
 
 
 def _line_status(card, idx: int, scan, visible: list[str], boiler: dict, profile: Profile) -> tuple[int, frozenset]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 MODEL_TOPICS = ("description", "intended-use", "limitations", "training", "evaluation", "how-to-start", "citation",
                 "environmental-impact")
@@ -85,6 +85,7 @@ _CO2 = re.compile(r"\d[\d.,]*\s*(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\
 _METRIC = re.compile(r"\b(?:loss|accuracy|acc|f1|precision|recall|bleu|rouge\w*|wer|cer|auc|roc|map|mae|mse|rmse|"
                      r"perplexity|ppl|exact[_ ]match|em|reward|mean_reward|ndcg|mrr|pearson|spearman|matthews|mcc|iou|"
                      r"psnr|ssim|fid|score|top-?[15]|meteor|chrf|ter|elo|pass@\d+)\b", re.I)
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*%?(?![\w])")
 _USAGE_CODE = re.compile(r"from_pretrained|pipeline\(|^\s*(?:from|import)\s+\w|pip install|load_from_hub|hf_hub_download|"
                          r"SentenceTransformer\(|\.predict\(|\.generate\(|mlagents-|python -m|curl |docker run|"
@@ -141,12 +142,18 @@ class _Span:
     prose: int = 0  # real words outside code
     code: bool = False  # real code (not a TODO)
     code_text: str = ""
-    numbers: int = 0
-    metric_words: int = 0
     table: bool = False
     text: str = ""  # the visible prose, for cues
     raw: str = ""  # the lines as written (link addresses included)
     kinds: frozenset = frozenset()  # stub, placeholder, boilerplate, todo
+
+    @cached_property
+    def numbers(self) -> int:  # read only to judge evaluation
+        return len(_NUMBER.findall(self.text))
+
+    @cached_property
+    def metric_words(self) -> int:
+        return len(_METRIC.findall(self.text))
 
 
 def assess_topics(card, ctx, profile) -> list[TopicStatus]:
@@ -207,8 +214,6 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
             kinds.add("todo")
         s.code_text = code
         s.text = "\n".join(prose_parts)
-        s.numbers = len(_NUMBER.findall(s.text))
-        s.metric_words = len(_METRIC.findall(s.text))
         s.kinds = frozenset(kinds)
         return s
 
@@ -346,6 +351,8 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
 
 def _metric_value(line: str) -> bool:
     """A metric and its value on one line: "Accuracy: 0.91", "| F1 | 0.88 |", "reaches 91% accuracy"."""
+    if not _DIGIT.search(line):
+        return False
     for m in _METRIC.finditer(line[:2000]):
         near = line[max(0, m.start() - 25):m.start()] + " " + line[m.end():m.end() + 40]
         if re.search(r"(?<![\w.])-?\d+(?:\.\d+)?\s*%?(?![\w.-])", near.replace("±", " ")) and \
