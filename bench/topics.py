@@ -13,7 +13,6 @@ import argparse
 import math
 import random
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cardlint.config import ConfigFinder  # noqa: E402
 from cardlint.engine import lint_file  # noqa: E402
 from cardlint.registry import load  # noqa: E402
+from cardlint.report.completeness import Aggregate  # noqa: E402
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -44,24 +44,16 @@ def main() -> int:
         paths = sorted(random.Random(args.seed).sample(paths, min(args.sample, len(paths))))
     registry = load()
     finder = ConfigFinder(None, registry)
-    profiles: Counter = Counter()
-    fallback = 0
-    statuses: dict[str, Counter] = {}
+    agg = Aggregate()  # the same counters `cardlint report` sums
     for path in paths:
         result = lint_file(path, finder.for_path(path), registry)
-        if result.score is None:
-            continue
-        profiles[result.profile] += 1
-        fallback += not result.profile_detected
-        kind = "dataset" if any(t.topic == "structure" for t in result.topics) else "model"
-        for t in result.topics:
-            statuses.setdefault(f"{kind}: {t.topic}", Counter())[t.status] += 1
-        if args.list:
+        agg.add(result)
+        if args.list and result.score is not None:
             print(Path(path).name, result.profile, " ".join(f"{t.topic}={t.status}" for t in result.topics))
-    print(f"{sum(profiles.values())} cards; profiles: "
-          + ", ".join(f"{k} {v}" for k, v in profiles.most_common()) + f"; {fallback} fell back (no signature matched)")
+    print(f"{agg.scored} cards; profiles: " + ", ".join(f"{k} {v}" for k, v in agg.profiles.most_common())
+          + f"; {agg.fallback} fell back (no signature matched)")
     print(f"{'topic':30} {'filled':>7} {'95% interval':>14} {'stub':>6} {'absent':>7} {'cards':>6}")
-    for topic, c in statuses.items():
+    for topic, c in agg.topics.items():
         n = sum(c.values())
         lo, hi = wilson(c["filled"], n)
         print(f"{topic:30} {c['filled'] / n:7.0%} {f'{lo:.0%}-{hi:.0%}':>14} {c['stub'] / n:6.0%} {c['absent'] / n:7.0%} {n:6}")

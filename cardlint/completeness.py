@@ -141,14 +141,11 @@ def _read_line(card, idx: int, scan, visible: list[str], boiler: dict, profile: 
     if idx in boiler:
         kinds.add("boilerplate")
         return 0, kinds
-    chars = list(text)
-    for a, b in scan.stubs.get(idx, []):
+    if idx in scan.stubs:
         kinds.add("stub")
-        chars[a:b] = " " * (b - a)
-    for a, b, _ in scan.placeholders.get(idx, []):
+    if idx in scan.placeholders:
         kinds.add("placeholder")
-        chars[a:b] = " " * (b - a)
-    text = "".join(chars)
+    text = scan.blank(idx, text)
     if re.match(r"^\s*\|?\s*:?-{3,}", text):  # table delimiter row
         return 0, kinds
     m = _LABEL.match(text)
@@ -161,12 +158,21 @@ def _read_line(card, idx: int, scan, visible: list[str], boiler: dict, profile: 
     return len(_WORD.findall(text)), kinds
 
 
+def naming_lines(card) -> set[int]:
+    """0-based lines that name rather than tell: headings and table header rows."""
+    cached = card.cache.get("naming-lines")
+    if cached is None:
+        cached = {s.line - 1 for s in card.sections}
+        cached |= {t.map[0] for t in card.tokens if t.type == "thead_open" and t.map}
+        card.cache["naming-lines"] = cached
+    return cached
+
+
 def assess(card, profile: Profile, ctx) -> Assessment:
     from .checks.content import find_boilerplate, scan as content_scan
     scan, visible = content_scan(card)
     boiler = find_boilerplate(card, ctx)
-    heading_lines = {s.line - 1 for s in card.sections}
-    heading_lines |= {t.map[0] for t in card.tokens if t.type == "thead_open" and t.map}  # table headers name, not tell
+    heading_lines = naming_lines(card)
     code_lines = card.code_lines
     by_name: dict[str, object] = {}
     for sec in card.sections:

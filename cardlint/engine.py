@@ -72,6 +72,7 @@ class FileResult:
     profile_detected: bool = False
     sections: list = field(default_factory=list)  # completeness rows, for reports
     topics: list = field(default_factory=list)  # topics.TopicStatus of the card, for reports
+    card_type: str | None = None  # model or dataset, as the card was scored
     min_score: float | None = None  # the configuration's min-score for this card
     fetch_error: str | None = None  # a Hub card that could not be fetched
 
@@ -175,6 +176,7 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
                 current = "completeness scoring"
                 a = ctx.assessment
                 result.score, result.sections, result.topics = a.score, a.rows, a.topics
+                result.card_type = ctx.card_type
                 result.profile, result.profile_detected = ctx.profile.name, a.detected
             current = "applying directives"
             findings[:] = [f for f in findings if f.name == "internal-error" or

@@ -141,11 +141,12 @@ def _worse(before: FileResult, after: FileResult, fixes) -> str | None:
     return None
 
 
-def _verify(before: Card, before_result: FileResult, after_text: str, path: str, config: Config,
+def _verify(before: Card, original: FileResult, after_text: str, path: str, config: Config,
             registry: Registry, fixes, applied=()) -> tuple[tuple[Card, FileResult] | None, str | None]:
-    """Lint the new text; refuse it if the front matter stopped parsing, if its parsed values changed
-    other than the fixes declare (same values, same types), or if the card got worse (_worse) than
-    `before_result`, the card as it was before any fix (`applied`: the fixes of the rounds before).
+    """Lint the new text (`before`: the card this round starts from); refuse it if the front matter stopped
+    parsing, if its parsed values changed other than the fixes declare (same values, same types), or if the
+    card got worse (_worse) than `original`, the findings before any fix (`applied`: the fixes of the
+    rounds before).
     On success, the new card and its findings, which the next round starts from."""
     try:
         after = load_card(after_text, path)
@@ -159,7 +160,7 @@ def _verify(before: Card, before_result: FileResult, after_text: str, path: str,
         if not _same(fm.data, expected):
             return None, "the front matter would read differently than the fix intends"
     result = lint_card(after, config, registry)
-    problem = _worse(before_result, result, [*applied, *fixes])
+    problem = _worse(original, result, [*applied, *fixes])
     return (None, problem) if problem else ((after, result), None)
 
 

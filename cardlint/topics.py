@@ -87,9 +87,9 @@ _METRIC = re.compile(r"\b(?:loss|accuracy|acc|f1|precision|recall|bleu|rouge\w*|
                      r"psnr|ssim|fid|score|top-?[15]|meteor|chrf|ter|elo|pass@\d+)\b", re.I)
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*%?(?![\w])")
-_USAGE_CODE = re.compile(r"from_pretrained|pipeline\(|^\s*(?:from|import)\s+\w|pip install|load_from_hub|hf_hub_download|"
+_USAGE_CODE = re.compile(r"from_pretrained|pipeline\(|pip install|load_from_hub|hf_hub_download|"
                          r"SentenceTransformer\(|\.predict\(|\.generate\(|mlagents-|python -m|curl |docker run|"
-                         r"ollama |llama-cli|\bimport\b", re.I | re.M)
+                         r"ollama |llama-cli|\bimport\b", re.I)
 _TODO_CODE = re.compile(r"^\W*(?:todo|tbd|add your code|your code here)\b", re.I)
 # a line of code that does something: not an import, a comment, an ellipsis or a TODO
 _DOING = re.compile(r"^(?!\s*(?:from\s+\S+\s+import|import\s|#|//|\.\.\.|\s*$|.*\bTODO\b))", re.M)
@@ -116,7 +116,9 @@ class TopicStatus:
 
 def norm(title: str) -> str:
     """A heading as the families read it: no numbering, emoji, markup or punctuation; parentheses kept as
-    words ("Training (with the RL Zoo)" is still training)."""
+    words ("Training (with the RL Zoo)" is still training). Unlike packs.norm_heading, which compares whole
+    headings with a profile's names, hyphens, dots and slashes stay, so that "Meta-Llama-3.1-8B" is one word
+    when a heading is told apart from a sentence."""
     text = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+[.)])\s+", "", title.lower())
     text = re.sub(r"[*_`~#>\[\]()|:!?,;\"“”]", " ", text).replace("&", " and ")
     text = re.sub(r"[^\w\s/+.@-]", " ", text)
@@ -159,24 +161,14 @@ class _Span:
 def assess_topics(card, ctx, profile) -> list[TopicStatus]:
     """Every topic of the card's type, with its status and where it was decided."""
     from .checks.content import find_boilerplate, scan as content_scan
-    from .completeness import _line_status
+    from .completeness import _line_status, naming_lines
     dataset = ctx.card_type == "dataset"
     topics = DATASET_TOPICS if dataset else MODEL_TOPICS
     scan, visible = content_scan(card)
     boiler = find_boilerplate(card, ctx)
     code_lines = card.code_lines
-    heading_lines = {s.line - 1 for s in card.sections}
-    heading_lines |= {t.map[0] for t in card.tokens if t.type == "thead_open" and t.map}  # table headers name, not tell
+    heading_lines = naming_lines(card)
     lines = card.lines
-
-    def blanked(idx: int) -> str:
-        """The visible line without its stubs and placeholders (`0.XX`, `[Model Name]`)."""
-        chars = list(visible[idx])
-        for a, b in scan.stubs.get(idx, []):
-            chars[a:b] = " " * (b - a)
-        for a, b, _ in scan.placeholders.get(idx, []):
-            chars[a:b] = " " * (b - a)
-        return "".join(chars)
 
     @lru_cache(maxsize=None)
     def line(idx: int) -> tuple[int, frozenset, str]:
@@ -185,7 +177,7 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
         if "T" in visible[idx] or "F" in visible[idx]:
             if re.search(r"\b(?:TODO|TBD|FIXME)\b", visible[idx]):
                 k = k | {"todo"}
-        return w, frozenset(k), blanked(idx)
+        return w, frozenset(k), scan.blank(idx, visible[idx])
 
     def span(a: int, b: int) -> _Span:
         s = _Span()

@@ -49,6 +49,17 @@ class Scan:
     stubs: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     placeholders: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
 
+    def blank(self, idx: int, text: str) -> str:
+        """A visible line with its stubs and placeholders (`0.XX`, `[Model Name]`) blanked out."""
+        if idx not in self.stubs and idx not in self.placeholders:
+            return text
+        chars = list(text)
+        for a, b in self.stubs.get(idx, []):
+            chars[a:b] = " " * (b - a)
+        for a, b, _ in self.placeholders.get(idx, []):
+            chars[a:b] = " " * (b - a)
+        return "".join(chars)
+
 
 def _reference_labels(card) -> set[str]:
     labels = set()

@@ -36,7 +36,7 @@ class Aggregate:
         self.score_sum += r.score
         self.profiles[r.profile] += 1
         self.fallback += not r.profile_detected
-        kind = "dataset" if any(t.topic == "structure" for t in r.topics) else "model"
+        kind = r.card_type or "model"
         by_profile = self.profile_topics.setdefault(r.profile, Counter())
         for t in r.topics:
             self.topics.setdefault(f"{kind}: {t.topic}", Counter())[t.status] += 1
