@@ -331,12 +331,17 @@ def _norm_text(text: str) -> str:
 
 
 def boilerplate_phrases(ctx) -> list[tuple[str, str]]:
-    """(profile id, normalized phrase): the card's own profile, plus long phrases of every profile."""
+    """(profile id, normalized phrase): the card's own profile, plus long phrases of every profile; built
+    once per card (the boilerplate search and the rule both read them)."""
+    cached = ctx.card.cache.get("boilerplate-phrases")
+    if cached is not None:
+        return cached
     own = ctx.profile
     out = [(f"{own.name}:{i}", _norm_text(p)) for i, p in own.boilerplate]
     for prof in profiles(tuple(ctx.config.rule_packs)).values():
         if prof.name != own.name:
             out += [(f"{prof.name}:{i}", _norm_text(p)) for i, p in prof.boilerplate if len(p.split()) >= 6]
+    ctx.card.cache["boilerplate-phrases"] = out
     return out
 
 
