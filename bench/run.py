@@ -70,7 +70,7 @@ def steps(cards) -> list[tuple[str, float]]:
     from collections import defaultdict
     from cardlint import directives
     from cardlint.config import Config
-    from cardlint.document import Unreadable, load_card
+    from cardlint.card import Unreadable, load_card
     from cardlint.engine import Context
     from cardlint.registry import load
     registry, config = load(), Config(timeout=0)

@@ -39,7 +39,7 @@ class Assessment:
 def template_profile(path: str) -> Profile:
     """A profile derived from a hub's own template file: its headings are the expected sections,
     its bold bullet labels the fields, and its paragraphs the guidance that must not stay verbatim."""
-    from .document import load_card
+    from .card import load_card
     from .paths import read_regular, reason
     try:
         data = read_regular(path)
@@ -103,76 +103,10 @@ def detect_profile(card, known: dict[str, Profile], card_type: str) -> tuple[Pro
 
 
 # -- assessing --------------------------------------------------------------------------------------------
-def _strip_fixed(text: str, fixed: list[str]) -> str:
-    for first, pattern in _fixed_patterns(tuple(fixed)):
-        if first in text.lower():  # most lines hold none of them: skip the regex
-            text = pattern.sub(" ", text)
-    return text
-
-
-@lru_cache(maxsize=64)
-def _fixed_patterns(fixed: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
-    """(first word, lowercased; the sentence as a regex that tolerates any punctuation and spacing)."""
-    out = []
-    for sentence in fixed:
-        words = re.findall(r"\w+", sentence)
-        if words:
-            out.append((words[0].lower(), re.compile(r"\W+".join(map(re.escape, words)), re.I)))
-    return out
-
-
-def _line_status(card, idx: int, scan, visible: list[str], boiler: dict, profile: Profile) -> tuple[int, frozenset]:
-    """(real words, kinds of non-content) of one line; computed once per line and profile (the section rows
-    and the topics read the same lines)."""
-    memo = card.cache.setdefault(("line-status", profile.name), {})
-    if idx not in memo:
-        words, kinds = _read_line(card, idx, scan, visible, boiler, profile)
-        memo[idx] = (words, frozenset(kinds))
-    return memo[idx]
-
-
-def _read_line(card, idx: int, scan, visible: list[str], boiler: dict, profile: Profile) -> tuple[int, set[str]]:
-    kinds: set[str] = set()
-    if idx in scan.templates:
-        kinds.add("placeholder")
-    text = visible[idx]
-    if not text.strip():
-        return 0, kinds
-    if idx in boiler:
-        kinds.add("boilerplate")
-        return 0, kinds
-    if idx in scan.stubs:
-        kinds.add("stub")
-    if idx in scan.placeholders:
-        kinds.add("placeholder")
-    text = scan.blank(idx, text)
-    if re.match(r"^\s*\|?\s*:?-{3,}", text):  # table delimiter row
-        return 0, kinds
-    m = _LABEL.match(text)
-    if m:
-        text = m.group(2)
-    if profile.italic_guidance and _ITALIC_LINE.match(visible[idx]):
-        kinds.add("boilerplate")
-        return 0, kinds
-    text = _strip_fixed(text, profile.fixed)
-    return len(_WORD.findall(text)), kinds
-
-
-def naming_lines(card) -> set[int]:
-    """0-based lines that name rather than tell: headings and table header rows."""
-    cached = card.cache.get("naming-lines")
-    if cached is None:
-        cached = {s.line - 1 for s in card.sections}
-        cached |= {t.map[0] for t in card.tokens if t.type == "thead_open" and t.map}
-        card.cache["naming-lines"] = cached
-    return cached
-
-
-def assess(card, profile: Profile, ctx) -> Assessment:
-    from .checks.content import find_boilerplate, scan as content_scan
-    scan, visible = content_scan(card)
-    boiler = find_boilerplate(card, ctx)
-    heading_lines = naming_lines(card)
+def assess(ctx) -> Assessment:
+    """The card's section and field rows, topics and score under its profile."""
+    card, profile = ctx.card, ctx.profile
+    heading_lines = card.naming_lines
     code_lines = card.code_lines
     by_name: dict[str, object] = {}
     for sec in card.sections:
@@ -195,16 +129,16 @@ def assess(card, profile: Profile, ctx) -> Assessment:
             if idx in code_lines:
                 code = True
                 continue
-            w, k = _line_status(card, idx, scan, visible, boiler, profile)
+            w, k = ctx.line_status(idx)
             words += w
             kinds |= k
         status = "filled" if words >= 3 or code else _worst(kinds)
         if sec is title and sec not in by_name.values() and status == "empty":
             status = "missing"  # nothing under the title stands in for the section
         rows.append(Row("section", exp.title, exp.required, status, words, sec.line or None, exp.topic))
-    rows += _field_rows(card, profile, scan, visible, boiler)
+    rows += _field_rows(ctx)
     from .topics import assess_topics
-    topics = assess_topics(card, ctx, profile)
+    topics = assess_topics(ctx)
     # The score, over what the profile asks for: each documentation topic its sections cover, as a reader
     # finds it anywhere in the card; and each of its sections and fields that belong to no topic (a hub's
     # "Owner" field, a "Model Card Contact"), as found under its own heading. Required ones weigh three times.
@@ -229,7 +163,8 @@ def _worst(kinds: set[str]) -> str:
     return "empty"
 
 
-def _field_rows(card, profile: Profile, scan, visible, boiler) -> list[Row]:
+def _field_rows(ctx) -> list[Row]:
+    card, profile, scan = ctx.card, ctx.profile, ctx.card.scan
     if not profile.fields:
         return []
     found: dict[str, tuple[int, str]] = {}
@@ -246,11 +181,11 @@ def _field_rows(card, profile: Profile, scan, visible, boiler) -> list[Row]:
             rows.append(Row("field", exp.title, exp.required, "missing"))
             continue
         idx, _ = hit
-        words, kinds = _line_status(card, idx, scan, visible, boiler, profile)
+        words, kinds = ctx.line_status(idx)
         if words == 0 and idx + 1 < len(card.lines) and idx + 1 not in scan.stubs:
             nested = card.rendered_lines[idx + 1]  # a value written as a nested bullet below its label
             if re.match(r"^\s{2,}[-*+]\s+\S", nested):
-                words, k2 = _line_status(card, idx + 1, scan, visible, boiler, profile)
+                words, k2 = ctx.line_status(idx + 1)
                 kinds |= k2
         rows.append(Row("field", exp.title, exp.required, "filled" if words >= 1 else _worst(kinds), words, idx + 1))
     return rows

@@ -283,7 +283,7 @@ def read_file(path: Path, registry=None) -> Config | None:
             return None
         return parse(section, str(path), registry)
     import yaml
-    from .document import YamlLimit, safe_yaml
+    from .card import YamlLimit, safe_yaml
     try:
         data = safe_yaml(text)
     except YamlLimit as exc:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .config import CODE_PREFIX
-from .document import MAX_SCAN
+from .card import MAX_SCAN
 
 _HTML = re.compile(r"<!--\s*cardlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->")
 _YAML = re.compile(r"#\s*cardlint:\s*disable-line\b(.*)$")

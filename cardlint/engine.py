@@ -7,61 +7,14 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from . import directives as directives_mod
+from .context import Context
 from .config import Config
-from .document import Card, Unreadable, load_card
+from .card import Card, Unreadable, load_card
 from .paths import open_regular, reason
 from .registry import Registry
 from .rule import Finding, Problem, Rule
-
-_DATASET_KEYS = {"task_categories", "task_ids", "size_categories", "annotations_creators", "language_creators",
-                 "multilinguality", "source_datasets", "configs", "dataset_info", "pretty_name", "paperswithcode_id",
-                 "train-eval-index", "viewer"}
-# keys only a model card has: where they appear, dataset keys that model cards carry too (AutoTrain's
-# train-eval-index, multilinguality copied from a dataset) do not make it a dataset card
-_MODEL_KEYS = {"model-index", "pipeline_tag", "library_name", "base_model", "widget", "inference", "datasets",
-               "base_model_relation", "model_name"}
-
-
-def _loads_a_model(text: str) -> bool:
-    """A card whose code loads a model and no dataset: a model card with a dataset's metadata copied in."""
-    return bool(re.search(r"\bAutoModel\w*\.from_pretrained\(|\bpipeline\(", text)) and "load_dataset(" not in text
-
-
-@dataclass
-class Context:
-    """What a check function may read besides the card."""
-    card: Card
-    config: Config
-    registry: Registry
-    directives: directives_mod.Directives = field(default_factory=directives_mod.Directives)
-
-    @cached_property
-    def card_type(self) -> str:
-        if self.config.card_type != "auto":
-            return self.config.card_type
-        meta = self.card.metadata
-        first = next((s for s in self.card.sections if s.level == 1), None)
-        if first and first.title.lower().startswith("dataset card"):
-            return "dataset"
-        if _DATASET_KEYS & set(meta) and not _MODEL_KEYS & set(meta) and not _loads_a_model(self.card.text):
-            return "dataset"
-        if "/datasets/" in self.card.path.replace("\\", "/") or self.card.path.startswith("hf://datasets/"):
-            return "dataset"
-        return "model"
-
-    @cached_property
-    def profile(self):
-        from .completeness import choose_profile
-        return choose_profile(self.card, self.config, self.card_type)
-
-    @cached_property
-    def assessment(self):
-        from .completeness import assess
-        return assess(self.card, self.profile, self)
-
 
 @dataclass
 class FileResult:

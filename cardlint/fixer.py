@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import Config
-from .document import Card, Unreadable, decode, load_card
+from .card import Card, Unreadable, decode, load_card
 from .engine import FileResult, Timeout, budget_spent, card_budget, lint_bytes, lint_card, lint_file
 from .paths import open_regular, reason, within
 from .registry import Registry

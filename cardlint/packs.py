@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from .card.markdown import norm_heading
 from .paths import within
 
 _HERE = Path(__file__).resolve().parent
@@ -55,15 +55,6 @@ def _expand_vocab(node):
 
 
 # -- template profiles ----------------------------------------------------------------------------
-def norm_heading(text: str) -> str:
-    """Compare headings loosely: case, "[optional]", numbering, emoji and punctuation do not matter."""
-    text = re.sub(r"\[\s*optional\s*\]", " ", text, flags=re.I)
-    text = text.replace("&", " and ")
-    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+", "", text.lower())
-    text = re.sub(r"[^\w\s]", " ", text)
-    return " ".join(text.replace("_", " ").split())
-
-
 @dataclass
 class Expected:
     title: str
@@ -125,7 +116,7 @@ def parse_profile(data: dict, origin: str) -> Profile:
 
 
 def _read_yaml(path: Path):
-    from .document import YamlLimit, safe_yaml
+    from .card import YamlLimit, safe_yaml
     from .paths import read_regular, reason
     try:
         return safe_yaml(read_regular(path).decode("utf-8"))

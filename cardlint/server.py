@@ -20,7 +20,7 @@ from pygls.uris import to_fs_path
 
 from ._version import __version__
 from .config import CONFIG_NAMES, Config, ConfigError, ConfigFinder
-from .document import BOM, load_card
+from .card import BOM, load_card
 from .docs import rule_markdown, rule_url
 from .engine import FileResult, lint_bytes
 from .files import is_card_name

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .card.markdown import BOLD_LABEL, PLAIN_LABEL, heading_words, norm_heading
+
 MODEL_TOPICS = ("description", "intended-use", "limitations", "training", "evaluation", "how-to-start", "citation",
                 "environmental-impact")
 DATASET_TOPICS = ("description", "uses", "structure", "creation", "annotations", "personal-information",
@@ -114,19 +116,8 @@ class TopicStatus:
     where: str = ""  # the heading's text, or what the evidence was ("model-index", "text under the title")
 
 
-def norm(title: str) -> str:
-    """A heading as the families read it: no numbering, emoji, markup or punctuation; parentheses kept as
-    words ("Training (with the RL Zoo)" is still training). Unlike packs.norm_heading, which compares whole
-    headings with a profile's names, hyphens, dots and slashes stay, so that "Meta-Llama-3.1-8B" is one word
-    when a heading is told apart from a sentence."""
-    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+[.)])\s+", "", title.lower())
-    text = re.sub(r"[*_`~#>\[\]()|:!?,;\"“”]", " ", text).replace("&", " and ")
-    text = re.sub(r"[^\w\s/+.@-]", " ", text)
-    return " ".join(text.split())
-
-
 def heading_topics(title: str, dataset: bool = False) -> list[str]:
-    text = norm(title)
+    text = heading_words(title)
     if len(text.split()) > 10:
         return []  # a sentence set as a heading ("X Dreambooth model trained by Y with Z"), not a section name
     raw = title.strip().strip("`*")
@@ -158,22 +149,21 @@ class _Span:
         return len(_METRIC.findall(self.text))
 
 
-def assess_topics(card, ctx, profile) -> list[TopicStatus]:
+def assess_topics(ctx) -> list[TopicStatus]:
     """Every topic of the card's type, with its status and where it was decided."""
-    from .checks.content import find_boilerplate, scan as content_scan
-    from .completeness import _line_status, naming_lines
+    card = ctx.card
     dataset = ctx.card_type == "dataset"
     topics = DATASET_TOPICS if dataset else MODEL_TOPICS
-    scan, visible = content_scan(card)
-    boiler = find_boilerplate(card, ctx)
+    scan = card.scan
+    visible = scan.visible
     code_lines = card.code_lines
-    heading_lines = naming_lines(card)
+    heading_lines = card.naming_lines
     lines = card.lines
 
     @lru_cache(maxsize=None)
     def line(idx: int) -> tuple[int, frozenset, str]:
         """(real words, kinds of non-content, the line without stubs and placeholders), once per line."""
-        w, k = _line_status(card, idx, scan, visible, boiler, profile)
+        w, k = ctx.line_status(idx)
         if "T" in visible[idx] or "F" in visible[idx]:
             if re.search(r"\b(?:TODO|TBD|FIXME)\b", visible[idx]):
                 k = k | {"todo"}
@@ -240,15 +230,14 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
             found[topic] = TopicStatus(topic, status, line, where)
 
     # 1. headings, each with the topics of its family (or, with none, its parent's)
-    from .packs import norm_heading
     # the profile's own headings and aliases map to their topics too ("Model Comparison" in timm cards)
-    by_name = {n: exp.topic for exp in profile.sections if exp.topic != "other" for n in exp.names if n != "@title"}
+    by_name = {n: exp.topic for exp in ctx.profile.sections if exp.topic != "other" for n in exp.names if n != "@title"}
     inherited: dict[int, list[str]] = {}
     title_sec = card.sections[0] if card.sections and card.sections[0].level == 1 else None
     for sec in card.sections:
         own = [] if sec is title_sec else heading_topics(sec.title, dataset)  # the title names the model
         named = by_name.get(norm_heading(sec.title))
-        if named in _NOT and _NOT[named].search(norm(sec.title)):
+        if named in _NOT and _NOT[named].search(heading_words(sec.title)):
             named = None  # a profile's alias does not overrule a rule of judgement ("Usage" is not intended use)
         if sec is not title_sec and named and named not in own:
             own.append(named)
@@ -295,8 +284,7 @@ def assess_topics(card, ctx, profile) -> list[TopicStatus]:
     prose = "\n".join(l for l in s.text.split("\n") if not _PROMPTISH.match(l))
     if first is not None and first is not title and not inherited.get(id(first)) and len(first.title.split()) >= 6:
         prose += "\n" + first.title  # a sentence as the first heading: "X Dreambooth model trained by Y"
-    from .completeness import _LABEL, _PLAIN_LABEL
-    fields = sum(1 for l in s.text.split("\n") if (m := _LABEL.match(l) or _PLAIN_LABEL.match(l))
+    fields = sum(1 for l in s.text.split("\n") if (m := BOLD_LABEL.match(l) or PLAIN_LABEL.match(l))
                  and m.group(2).strip())
     if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 3 or fields >= 2:  # prose, or fields such as "Model type: ..."
         record("description", "filled", intro[2], "text under the title" if intro[2] else "text before the first heading")

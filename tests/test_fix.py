@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from cardlint.config import Config
-from cardlint.document import load_card
+from cardlint.card import load_card
 from cardlint.engine import lint_bytes
 from cardlint.fixer import fix_text_outcome
 from cardlint.registry import load

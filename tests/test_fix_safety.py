@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import FIXTURES, SHARED  # noqa: E402
 
 from cardlint.config import Config  # noqa: E402
-from cardlint.document import load_card  # noqa: E402
+from cardlint.card import load_card  # noqa: E402
 from cardlint.engine import lint_card  # noqa: E402
 from cardlint.fixer import FixError, _same, fix_file, fix_text_outcome  # noqa: E402  (types compared all the way down)
 from cardlint.registry import load  # noqa: E402

@@ -58,7 +58,8 @@ def test_one_yaml_verdict_with_and_without_libyaml(monkeypatch):
 
     import yaml
 
-    from cardlint import document
+    from cardlint import card as document
+    from cardlint.card import frontmatter
 
     if getattr(yaml, "CSafeLoader", None) is None:
         import pytest
@@ -82,7 +83,7 @@ def test_one_yaml_verdict_with_and_without_libyaml(monkeypatch):
         return out
 
     fast = verdicts()
-    monkeypatch.setattr(document, "_FAST_LOADER", None)
+    monkeypatch.setattr(frontmatter, "_FAST_LOADER", None)
     assert verdicts() == fast
     tab = document.load_card("---\nlicense: mit\t\n---\n# M\n", "README.md").front_matter
     assert "huggingface_hub" in tab.problems[0].message

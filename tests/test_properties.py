@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cardlint.config import Config
 from cardlint.engine import lint_bytes
-from cardlint.document import Unreadable, load_card
+from cardlint.card import Unreadable, load_card
 from cardlint.fixer import fix_text_outcome
 from cardlint.registry import load
 

@@ -2,202 +2,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from ..packs import profiles
 from ..rule import Edit, Fix, Problem, rule
-from ..document import MAX_SCAN, slugify
+from ..card import MAX_SCAN, slugify
+from ..context import norm_text
+from ..card.scan import _OPTIONAL, _WORD_RE, STUB
 
 TAGS = ("content",)
-
-# Every pattern here is bounded ({0,n}) so that a hostile line cannot make it backtrack for long.
-TEMPLATE = re.compile(
-    r"\{\{[^\n]{0,500}?\}\}|\{%[^\n]{0,500}?%\}|<< ?[A-Za-z_][^<>\n]{0,200}>>"
-    r"|(?<![\w\\$^_={}])\{(?=[A-Za-z_]{0,60}[_\d])[A-Za-z_][A-Za-z0-9_]{0,60}\}(?!\})")
-STUB = re.compile(
-    r"\[\s{0,5}(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)[^\]\n]{0,200}\]"
-    r"|\b(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)\b", re.I)
-_BRACKET = re.compile(r"(?<![\\!\]\w\[])\[([^\[\]\n]{1,160})\](?![(\[:\uff08\]])")
-_ANGLE = re.compile(r"<(>|[A-Za-z][\w-]{0,60}(?: [A-Za-z][\w-]{0,30}){0,5}>)")
-_ANGLE_WORDS = {"name", "model", "your", "path", "filepath", "url", "repo", "user", "username", "org", "organization",
-                "dataset", "author", "email", "date", "year", "title", "version", "link", "here", "insert", "value",
-                "description", "project", "placeholder", "caption"}
-_FAKE_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}\.X{1,4}|X{1,4}\.X{1,4}|X{1,4}\.\d{1,3}|XX{1,3}%|\d{1,3}\.x{2,4})(?![\w.])")
-_TODO = re.compile(r"\b(?:TODO|TBD|FIXME|TBA)\b")
-_SPECIAL_TOKENS = re.compile(r"^/?(?:CLS|SEP|MASK|PAD|UNK|BOS|EOS|INST|SYS|S|/S|E|START|END|SEP\d*|unused\d+)$")
-_PLACEHOLDER_WORDS = re.compile(
-    r"\b(?:name|names|url|link|your|insert|here|todo|tbd|date|e-?mail|author|authors|title|model|dataset|repo|"
-    r"repository|description|citation|organi[sz]ation|institution|year|version|paper|demo|license|details?|"
-    r"specify|describe|add|fill|example|e\.g|if applicable|number|info)\b", re.I)
-_OPTIONAL = re.compile(r"\s?\[\s?optional\s?\]", re.I)
-HTML_ELEMENTS = frozenset("""a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
-button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed
-fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img
-input ins kbd label legend li link main map mark marquee math menu meta meter nav nobr noscript object ol optgroup
-option output p param picture pre progress q rp rt ruby s samp script section select slot small source span strike
-strong style sub summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var
-video wbr g path rect circle line polyline polygon text tspan""".split())
-
-
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")
-
-
-@dataclass
-class Scan:
-    """Per-line spans of what is not real content, shared by the content rules and the score."""
-    templates: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    stubs: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    placeholders: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
-
-    def blank(self, idx: int, text: str) -> str:
-        """A visible line with its stubs and placeholders (`0.XX`, `[Model Name]`) blanked out."""
-        if idx not in self.stubs and idx not in self.placeholders:
-            return text
-        chars = list(text)
-        for a, b in self.stubs.get(idx, []):
-            chars[a:b] = " " * (b - a)
-        for a, b, _ in self.placeholders.get(idx, []):
-            chars[a:b] = " " * (b - a)
-        return "".join(chars)
-
-
-def _reference_labels(card) -> set[str]:
-    labels = set()
-    for line in card.lines:
-        m = re.match(r"^\s{0,3}\[([^\]]{1,200})\]:\s*\S", line)
-        if m:
-            labels.add(" ".join(m.group(1).lower().split()))
-    return labels
-
-
-_STRONG_WORDS = re.compile(r"\b(?:your|insert|here|todo|tbd|specify|describe|fill|e\.g|if applicable|name\(s\)|"
-                           r"(?:model|dataset|project|company|author|paper) (?:name|title|link|url))\b", re.I)
-# an "owner/name" id with a hyphen or a digit on one side: a Hub id, not a "Name/Institution" instruction
-_HUB_ID = re.compile(r"[\w.]*[-\d][\w.-]*/[\w.-]+|[\w.-]+/[\w.]*[-\d][\w.-]*")
-_LIST_GAP = re.compile(r"\s*[;,]\s*")
-
-
-def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = False, *, alone: bool = False,
-                            named: bool = False) -> bool:
-    """Whether `[inner]` is a template's slot. `alone`: the bracket is all its line holds (a label such as
-    "[Left Eye]" above its text); `named`: where brackets hold names meant as reference links (one of several
-    joined by ";" or ",", or a table cell, such as a list of datasets): only a slot's own wording
-    ("your", "insert", "model name") counts there."""
-    text = inner.strip()
-    if len(text) < 2 or not re.search(r"[A-Za-z]{2}", text):
-        return False
-    low = " ".join(text.lower().split())
-    if low in labels or low.startswith("^") or _OPTIONAL.fullmatch("[" + text + "]") or STUB.search("[" + text + "]"):
-        return False
-    if re.fullmatch(r"[xX ]", text) or _SPECIAL_TOKENS.match(text) or text.startswith(("!", "@", "#", "$", "\\")):
-        return False
-    if re.search(r"[=\\^{}]", text):  # math
-        return False
-    if text.isupper() and " " not in text and len(text) <= 12:  # special tokens such as [MASK] or [NEWLINE]
-        return False
-    if re.search(r"['\"]|\w\(\)", text):  # quoted items or calls: a Python value shown as text
-        return False
-    if re.match(r"(?:https?://|www\.)\S+$", text):  # a bare URL in brackets is a link written by hand
-        return False
-    if emphasized or re.search(r"\b(?:etc|e\.g|i\.e)\.", text):  # *[...]*: a template's instruction
-        return True
-    if named or _HUB_ID.search(text):
-        return bool(_STRONG_WORDS.search(text))  # names (or Hub ids such as "owner/model") meant as links
-    if re.search(r"\w/\w", text):  # "[Name/Institution]": a choice the template leaves to the author
-        return True
-    if _PLACEHOLDER_WORDS.search(text):
-        return True
-    words = text.split()
-    # "[Model Name]", "[Project Repo]": a short Title Case name where a value goes, no version numbers or
-    # shouted words (on a line of its own, it is a label)
-    return not alone and 1 < len(words) <= 8 and all(w[0].isupper() for w in words if w[0].isalpha()) and \
-        not re.search(r"\d", text) and not any(w.isupper() and len(w) > 2 for w in words)
-
-
-def _emphasized(line: str, a: int, b: int) -> bool:
-    return a > 0 and b < len(line) and line[a - 1] in "*_" and line[b] == line[a - 1]
-
-
-def scan(card) -> tuple[Scan, list[str]]:
-    cached = card.cache.get("content-scan")
-    if cached:
-        return cached
-    result = Scan()
-    rendered = card.rendered_lines
-    visible = list(rendered)
-    labels = None
-    for idx, line in enumerate(rendered):
-        if not line.strip():
-            continue
-        full, line = line, line[:MAX_SCAN]
-        if "{" in line or "<<" in line:
-            spans = [(m.start(), m.end()) for m in TEMPLATE.finditer(line)]
-            if spans:
-                result.templates[idx] = spans
-                chars = list(full)
-                for a, b in spans:
-                    chars[a:b] = " " * (b - a)
-                visible[idx] = "".join(chars)
-                line = visible[idx][:MAX_SCAN]
-        stubs = [(m.start(), m.end()) for m in STUB.finditer(line)]
-        if stubs:
-            result.stubs[idx] = stubs
-        found: list[tuple[int, int, str]] = []
-        if "[" in line:
-            if labels is None:
-                labels = _reference_labels(card)
-            raw = card.lines[idx]
-            brackets = [m for m in _BRACKET.finditer(line) if not STUB.search(m.group(0))]
-            listed = {i for i in range(len(brackets) - 1)
-                      if _LIST_GAP.fullmatch(line[brackets[i].end():brackets[i + 1].start()])}
-            listed |= {i + 1 for i in listed}
-            found += [(m.start(), m.end(), m.group(0)) for i, m in enumerate(brackets)
-                      if raw[m.start():m.end()] == m.group(0)  # nothing hidden inside (HTML, code)
-                      and _is_bracket_placeholder(m.group(1), labels, _emphasized(line, m.start(), m.end()),
-                                                  alone=not (line[:m.start()] + line[m.end():]).strip(" *_-"),
-                                                  named=i in listed or raw.lstrip().startswith("|"))]
-        if "X" in line or "x" in line:
-            found += [(m.start(), m.end(), m.group(0)) for m in _FAKE_NUMBER.finditer(line)]
-        if "T" in line or "F" in line:
-            found += [(m.start(), m.end(), m.group(0)) for m in _TODO.finditer(line)]
-        if found:
-            result.placeholders[idx] = sorted(found)
-    # angle placeholders: raw text outside code, where the tag name is no HTML element
-    for idx, line in enumerate(card.lines):
-        if "<" not in line or idx < card.body_start or idx in card.code_lines:
-            continue
-        for m in _ANGLE.finditer(line[:MAX_SCAN]):
-            inner = m.group(1)
-            name = re.match(r"[\w-]*", inner).group(0).lower()
-            parts = set(re.split(r"[_\- ]", inner[:-1].lower()))
-            if inner != ">" and (name in HTML_ELEMENTS or not parts & _ANGLE_WORDS):
-                continue
-            start = m.start()
-            if rendered[idx][start:m.end()] != line[start:m.end()] and _in_comment_or_span(card, idx, start):
-                continue
-            result.placeholders.setdefault(idx, []).append((start, m.end(), m.group(0)))
-            result.placeholders[idx].sort()
-    card.cache["content-scan"] = (result, visible)
-    return result, visible
-
-
-def _in_comment_or_span(card, idx: int, col: int) -> bool:
-    """Whether a masked position is inside an HTML comment or code span, not merely an unknown tag."""
-    line = card.lines[idx]
-    before = line[:col]
-    if before.count("`") % 2 == 1:
-        return True
-    opened, closed = before.rfind("<!--"), before.rfind("-->")
-    if opened > closed:
-        return True
-    # a comment opened on an earlier line and not yet closed
-    for back in range(idx - 1, max(card.body_start, idx - 200) - 1, -1):
-        prev = card.lines[back]
-        if "-->" in prev:
-            return False
-        if "<!--" in prev:
-            return True
-    return False
 
 
 def _quote(texts) -> str:
@@ -222,7 +33,7 @@ def unrendered_template(card, ctx):
 
     Fix: write the value in place of the expression, or render the template with
     `ModelCard.from_template`."""
-    result, _ = scan(card)
+    result = card.scan
     for idx, spans in sorted(result.templates.items()):
         texts = [card.lines[idx][a:b] for a, b in spans]
         a, b = spans[0]
@@ -246,7 +57,7 @@ def placeholder_text(card, ctx):
     wording ("your", "insert", "dataset name"); a bracketed label on a line of its own (`[Left Eye]`).
 
     Fix: replace the placeholder with the information, or remove the line."""
-    result, _ = scan(card)
+    result = card.scan
     for idx, items in sorted(result.placeholders.items()):
         a, b, _ = items[0]
         yield Problem(idx + 1, a + 1, f"placeholder {_quote(t for _, _, t in items)} left in the card; replace it "
@@ -267,7 +78,7 @@ def missing_info_stub(card, ctx):
     and stubs in code or comments.
 
     Fix: answer the question, or delete the field if it does not apply."""
-    result, _ = scan(card)
+    result = card.scan
     for idx, spans in sorted(result.stubs.items()):
         a, b = spans[0]
         yield Problem(idx + 1, a + 1, f"stub {_quote(card.lines[idx][x:y] for x, y in spans)}; write the information "
@@ -325,49 +136,6 @@ def empty_section(card, ctx):
         yield Problem(sec.line, 1, f"section \"{sec.title}\" is empty; write it or remove the heading")
 
 
-def _norm_text(text: str) -> str:
-    text = re.sub(r"[*_>`#]|\[|\]\([^)]*\)|\]", " ", text.lower())
-    return " ".join(text.replace("\u2019", "'").split())
-
-
-def boilerplate_phrases(ctx) -> list[tuple[str, str]]:
-    """(profile id, normalized phrase): the card's own profile, plus long phrases of every profile; built
-    once per card (the boilerplate search and the rule both read them)."""
-    cached = ctx.card.cache.get("boilerplate-phrases")
-    if cached is not None:
-        return cached
-    own = ctx.profile
-    out = [(f"{own.name}:{i}", _norm_text(p)) for i, p in own.boilerplate]
-    for prof in profiles(tuple(ctx.config.rule_packs)).values():
-        if prof.name != own.name:
-            out += [(f"{prof.name}:{i}", _norm_text(p)) for i, p in prof.boilerplate if len(p.split()) >= 6]
-    ctx.card.cache["boilerplate-phrases"] = out
-    return out
-
-
-def find_boilerplate(card, ctx) -> dict[int, str]:
-    """0-based line -> phrase id where a template's guidance starts, in the visible text."""
-    cached = card.cache.get("boilerplate")
-    if cached is not None:
-        return cached
-    _, visible = scan(card)
-    phrases = boilerplate_phrases(ctx)
-    found: dict[int, str] = {}
-    norm = [_norm_text(l) if l.strip() else "" for l in visible]
-    for idx, text in enumerate(norm):
-        if not text:
-            continue
-        nxt = norm[idx + 1] if idx + 1 < len(norm) else ""
-        joined = f"{text} {nxt}" if nxt else text
-        for pid, phrase in phrases:
-            pos = joined.find(phrase)
-            if pos >= 0 and pos < len(text) and idx not in found and (idx - 1 not in found or found[idx - 1] != pid):
-                found[idx] = pid
-                break
-    card.cache["boilerplate"] = found
-    return found
-
-
 @rule("CL205", "template-boilerplate", "Template guidance left verbatim in the card.", tags=TAGS)
 def template_boilerplate(card, ctx):
     """Guidance text of a known template left as it was: the Hugging Face default Recommendations
@@ -385,11 +153,11 @@ def template_boilerplate(card, ctx):
     rules/profiles, so a hub adds its own without code.
 
     Fix: replace the guidance with what it asks for."""
-    found = find_boilerplate(card, ctx)
-    _, visible = scan(card)
-    phrases = dict(boilerplate_phrases(ctx))
+    found = ctx.boilerplate
+    visible = card.scan.visible
+    phrases = dict(ctx.boilerplate_phrases)
     guidance = set(found)  # the guidance's lines, with the next line where the phrase runs into it
-    guidance |= {i + 1 for i, p in found.items() if phrases[p] not in _norm_text(visible[i])}
+    guidance |= {i + 1 for i, p in found.items() if phrases[p] not in norm_text(visible[i])}
     for idx, pid in sorted(found.items()):
         sec = next((s for s in reversed(card.sections) if s.line <= idx < s.content_end), None)
         if sec is not None:

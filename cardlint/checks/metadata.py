@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..document import MAX_SCAN, yaml_scalar
+from ..card import MAX_SCAN, yaml_scalar
 from ..packs import schema, vocab, vocab_list
 from ..rule import Edit, Fix, Problem, rule
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..document import MAX_SCAN, Section
+from ..card import MAX_SCAN, Section
 from ..rule import Edit, Fix, Problem, rule
 
 TAGS = ("structure",)

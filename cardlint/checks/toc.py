@@ -4,109 +4,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass
-from urllib.parse import unquote
 
-from ..document import MAX_SCAN
+from ..card.links import Link, Toc
 from ..rule import Edit, Fix, Problem, rule
 
 TAGS = ("toc",)
-_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,300})\]\(\s*<?#([^)\s>]*)>?\s*\)")
-_HREF = re.compile(r"""<a\b[^<>]{0,500}?\bhref\s*=\s*["']#([^"']*)["']""", re.I)
-
-
-@dataclass
-class Link:
-    line: int  # 1-based
-    column: int
-    end_column: int
-    text: str
-    target: str  # decoded, without '#'
-
-
-def in_page_links(card) -> list[Link]:
-    cached = card.cache.get("links")
-    if cached is not None:
-        return cached
-    out: list[Link] = []
-    rendered = card.rendered_lines
-    for idx in range(card.body_start, len(card.lines)):
-        line = card.lines[idx][:MAX_SCAN]
-        if "#" not in line or idx in card.code_lines:
-            continue
-        for m in _LINK.finditer(line):
-            if rendered[idx][m.start()] != "[":
-                continue  # in a code span or comment
-            out.append(Link(idx + 1, m.start() + 1, m.end() + 1, m.group(1), unquote(m.group(2))))
-        for m in _HREF.finditer(line):
-            if rendered[idx][m.start():m.end()].strip() or _in_comment(card, idx, m.start()):
-                continue
-            out.append(Link(idx + 1, m.start() + 1, m.end() + 1, "", unquote(m.group(1))))
-    card.cache["links"] = out
-    return out
-
-
-def _in_comment(card, idx: int, col: int) -> bool:
-    before = card.lines[idx][:col]
-    return before.rfind("<!--") > before.rfind("-->")
-
-
-def resolves(card, target: str) -> bool:
-    if not target:
-        return True  # "#" is the top of the page
-    if target.startswith("user-content-"):
-        target = target[len("user-content-"):]
-    anchors = card.anchors
-    return target in anchors or target.lower() in {a.lower() for a in anchors}
-
-
-@dataclass
-class Toc:
-    first_line: int
-    last_line: int
-    links: list[Link]
-
-
-def tables_of_contents(card) -> list[Toc]:
-    """Top-level lists whose items are mostly links to in-page anchors."""
-    cached = card.cache.get("tocs")
-    if cached is not None:
-        return cached
-    links = in_page_links(card)
-    by_line: dict[int, list[Link]] = {}
-    for link in links:
-        by_line.setdefault(link.line, []).append(link)
-    out = []
-    toks = card.tokens
-    for i, tok in enumerate(toks):
-        if tok.type not in ("bullet_list_open", "ordered_list_open") or tok.level != 0 or not tok.map:
-            continue
-        a, b = tok.map
-        item_lines = [t.map[0] for t in _items_of(toks, i) if t.map]
-        # a TOC item starts with its in-page link ("- [Uses](#uses)"), not merely mentions one
-        with_link = [ln for ln in item_lines if any(_starts_item(card.lines[ln], l) for l in by_line.get(ln + 1, []))]
-        if len(with_link) >= 2 and len(with_link) * 2 >= len(item_lines):
-            toc_links = [l for ln in range(a + 1, b + 1) for l in by_line.get(ln, []) if l.text]
-            out.append(Toc(a + 1, b, toc_links))
-    card.cache["tocs"] = out
-    return out
-
-
-def _starts_item(line: str, link: Link) -> bool:
-    return bool(re.fullmatch(r"\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?", line[:link.column - 1]))
-
-
-def _items_of(toks, start: int):
-    depth = 0
-    for tok in toks[start:]:
-        if tok.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif tok.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-            if depth == 0:
-                return
-        elif tok.type == "list_item_open":
-            yield tok
 
 
 def _norm(text: str) -> str:
@@ -128,7 +30,7 @@ def duplicate_toc_entry(card, ctx):
 
     Fix: the safe fix removes the repeated entry's line when it holds nothing else."""
     by_slug = {s.slug: s for s in card.sections}
-    for toc in tables_of_contents(card):
+    for toc in card.tocs:
         texts: dict[str, int] = {}
         targets: dict[str, int] = {}
         for link in toc.links:
@@ -181,8 +83,8 @@ def broken_toc_link(card, ctx):
 
     Fix: point the link at the heading's slug. The unsafe fix rewrites it to the closest heading."""
     slugs = [s.slug for s in card.sections]
-    for link in in_page_links(card):
-        if resolves(card, link.target):
+    for link in card.links:
+        if card.resolves(link.target):
             continue
         guess = _closest_slug(link.target.lower(), slugs)
         hint = f"; did you mean #{guess[0]}?" if guess else ""
@@ -212,7 +114,7 @@ def toc_out_of_sync(card, ctx):
     Fix: update the table of contents. The unsafe fix regenerates it from the headings."""
     by_slug = {s.slug: s for s in card.sections}
     lower = {s.slug.lower(): s for s in card.sections}
-    for toc in tables_of_contents(card):
+    for toc in card.tocs:
         hit = []
         for link in toc.links:
             sec = by_slug.get(link.target) or lower.get(link.target.lower())

@@ -12,7 +12,7 @@ with atheris.instrument_imports():
     from cardlint.config import Config
     from cardlint.engine import lint_bytes
     from cardlint.fixer import fix_text_outcome
-    from cardlint.document import Unreadable, decode
+    from cardlint.card import Unreadable, decode
     from cardlint.registry import load
 
 REGISTRY = load()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardlint.document import Unreadable, decode, load_card, recover_pipe_mangled, slugify
+from cardlint.card import Unreadable, decode, load_card, recover_pipe_mangled, slugify
 
 
 @pytest.mark.parametrize("text,found,data", [

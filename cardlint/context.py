@@ -1,0 +1,165 @@
+"""What a rule reads besides the card (the Context), and the analyses of a card that depend on its profile
+and configuration: its type (model or dataset), its profile, the template guidance left in it, and how
+much real text each line holds. The score, the topics and the rules share them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+from .card import Card
+from .card.markdown import BOLD_LABEL
+from .config import Config
+from .directives import Directives
+from .packs import profiles
+
+if TYPE_CHECKING:
+    from .registry import Registry
+
+_WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
+_ITALIC_LINE = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
+_DATASET_KEYS = {"task_categories", "task_ids", "size_categories", "annotations_creators", "language_creators",
+                 "multilinguality", "source_datasets", "configs", "dataset_info", "pretty_name", "paperswithcode_id",
+                 "train-eval-index", "viewer"}
+# keys only a model card has: where they appear, dataset keys that model cards carry too (AutoTrain's
+# train-eval-index, multilinguality copied from a dataset) do not make it a dataset card
+_MODEL_KEYS = {"model-index", "pipeline_tag", "library_name", "base_model", "widget", "inference", "datasets",
+               "base_model_relation", "model_name"}
+
+
+def _loads_a_model(text: str) -> bool:
+    """A card whose code loads a model and no dataset: a model card with a dataset's metadata copied in."""
+    return bool(re.search(r"\bAutoModel\w*\.from_pretrained\(|\bpipeline\(", text)) and "load_dataset(" not in text
+
+
+@dataclass
+class Context:
+    """What a check function may read besides the card: the configuration, the card's type and profile, the
+    score's assessment, the template guidance found in it, and the options of the rule being run. Everything
+    here is computed on first use and once per card."""
+    card: Card
+    config: Config
+    registry: "Registry"
+    directives: Directives = field(default_factory=Directives)
+    # the options of the rule that is running, from its declaration's defaults and the configuration
+    options: dict = field(default_factory=dict)
+
+    @cached_property
+    def card_type(self) -> str:
+        if self.config.card_type != "auto":
+            return self.config.card_type
+        meta = self.card.metadata
+        first = next((s for s in self.card.sections if s.level == 1), None)
+        if first and first.title.lower().startswith("dataset card"):
+            return "dataset"
+        if _DATASET_KEYS & set(meta) and not _MODEL_KEYS & set(meta) and not _loads_a_model(self.card.text):
+            return "dataset"
+        if "/datasets/" in self.card.path.replace("\\", "/") or self.card.path.startswith("hf://datasets/"):
+            return "dataset"
+        return "model"
+
+    @cached_property
+    def profile(self):
+        from .completeness import choose_profile
+        return choose_profile(self.card, self.config, self.card_type)
+
+    @cached_property
+    def assessment(self):
+        from .completeness import assess
+        return assess(self)
+
+    @cached_property
+    def boilerplate_phrases(self) -> list[tuple[str, str]]:
+        """(phrase id, normalized phrase): the card's own profile's guidance, plus the long phrases of every
+        other profile."""
+        own = self.profile
+        out = [(f"{own.name}:{i}", norm_text(p)) for i, p in own.boilerplate]
+        for prof in profiles(tuple(self.config.rule_packs)).values():
+            if prof.name != own.name:
+                out += [(f"{prof.name}:{i}", norm_text(p)) for i, p in prof.boilerplate if len(p.split()) >= 6]
+        return out
+
+    @cached_property
+    def boilerplate(self) -> dict[int, str]:
+        """Line index -> phrase id where a template's guidance starts, in the visible text."""
+        visible = self.card.scan.visible
+        phrases = self.boilerplate_phrases
+        found: dict[int, str] = {}
+        norm = [norm_text(l) if l.strip() else "" for l in visible]
+        for idx, text in enumerate(norm):
+            if not text:
+                continue
+            nxt = norm[idx + 1] if idx + 1 < len(norm) else ""
+            joined = f"{text} {nxt}" if nxt else text
+            for pid, phrase in phrases:
+                pos = joined.find(phrase)
+                if pos >= 0 and pos < len(text) and idx not in found and (idx - 1 not in found or found[idx - 1] != pid):
+                    found[idx] = pid
+                    break
+        return found
+
+    @cached_property
+    def _line_memo(self) -> dict[int, tuple[int, frozenset]]:
+        return {}
+
+    def line_status(self, index: int) -> tuple[int, frozenset]:
+        """(real words, kinds of non-content: placeholder, stub, boilerplate) of one line under the card's
+        profile; the section rows of the score and the topics read the same lines."""
+        memo = self._line_memo
+        if index not in memo:
+            words, kinds = _read_line(self.card, index, self.boilerplate, self.profile)
+            memo[index] = (words, frozenset(kinds))
+        return memo[index]
+
+
+def norm_text(text: str) -> str:
+    """Lowercase words without Markdown marks, for comparing text with a template's guidance."""
+    text = re.sub(r"[*_>`#]|\[|\]\([^)]*\)|\]", " ", text.lower())
+    return " ".join(text.replace("\u2019", "'").split())
+
+
+def _strip_fixed(text: str, fixed: list[str]) -> str:
+    for first, pattern in _fixed_patterns(tuple(fixed)):
+        if first in text.lower():  # most lines hold none of them: skip the regex
+            text = pattern.sub(" ", text)
+    return text
+
+
+@lru_cache(maxsize=64)
+def _fixed_patterns(fixed: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
+    """(first word, lowercased; the sentence as a regex that tolerates any punctuation and spacing)."""
+    out = []
+    for sentence in fixed:
+        words = re.findall(r"\w+", sentence)
+        if words:
+            out.append((words[0].lower(), re.compile(r"\W+".join(map(re.escape, words)), re.I)))
+    return out
+
+
+def _read_line(card, idx: int, boiler: dict, profile) -> tuple[int, set[str]]:
+    scan, visible = card.scan, card.scan.visible
+    kinds: set[str] = set()
+    if idx in scan.templates:
+        kinds.add("placeholder")
+    text = visible[idx]
+    if not text.strip():
+        return 0, kinds
+    if idx in boiler:
+        kinds.add("boilerplate")
+        return 0, kinds
+    if idx in scan.stubs:
+        kinds.add("stub")
+    if idx in scan.placeholders:
+        kinds.add("placeholder")
+    text = scan.blank(idx, text)
+    if re.match(r"^\s*\|?\s*:?-{3,}", text):  # table delimiter row
+        return 0, kinds
+    m = BOLD_LABEL.match(text)
+    if m:
+        text = m.group(2)
+    if profile.italic_guidance and _ITALIC_LINE.match(visible[idx]):
+        kinds.add("boilerplate")
+        return 0, kinds
+    text = _strip_fixed(text, profile.fixed)
+    return len(_WORD.findall(text)), kinds
