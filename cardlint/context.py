@@ -36,14 +36,13 @@ def _loads_a_model(text: str) -> bool:
 @dataclass
 class Context:
     """What a check function may read besides the card: the configuration, the card's type and profile, the
-    score's assessment, the template guidance found in it, and the options of the rule being run. Everything
-    here is computed on first use and once per card."""
+    score's assessment and the template guidance found in it. Everything here is computed on first use and
+    once per card."""
     card: Card
     config: Config
     registry: "Registry"
     directives: Directives = field(default_factory=Directives)
-    # the options of the rule that is running, from its declaration's defaults and the configuration
-    options: dict = field(default_factory=dict)
+    _lines: dict[int, tuple[int, frozenset]] = field(default_factory=dict, repr=False)  # line_status, memoized
 
     @cached_property
     def card_type(self) -> str:
@@ -99,18 +98,13 @@ class Context:
                     break
         return found
 
-    @cached_property
-    def _line_memo(self) -> dict[int, tuple[int, frozenset]]:
-        return {}
-
     def line_status(self, index: int) -> tuple[int, frozenset]:
         """(real words, kinds of non-content: placeholder, stub, boilerplate) of one line under the card's
         profile; the section rows of the score and the topics read the same lines."""
-        memo = self._line_memo
-        if index not in memo:
+        if index not in self._lines:
             words, kinds = _read_line(self.card, index, self.boilerplate, self.profile)
-            memo[index] = (words, frozenset(kinds))
-        return memo[index]
+            self._lines[index] = (words, frozenset(kinds))
+        return self._lines[index]
 
 
 def norm_text(text: str) -> str:
@@ -138,7 +132,8 @@ def _fixed_patterns(fixed: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
 
 
 def _read_line(card, idx: int, boiler: dict, profile) -> tuple[int, set[str]]:
-    scan, visible = card.scan, card.scan.visible
+    scan = card.scan
+    visible = scan.visible
     kinds: set[str] = set()
     if idx in scan.templates:
         kinds.add("placeholder")

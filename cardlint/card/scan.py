@@ -27,7 +27,7 @@ _PLACEHOLDER_WORDS = re.compile(
     r"\b(?:name|names|url|link|your|insert|here|todo|tbd|date|e-?mail|author|authors|title|model|dataset|repo|"
     r"repository|description|citation|organi[sz]ation|institution|year|version|paper|demo|license|details?|"
     r"specify|describe|add|fill|example|e\.g|if applicable|number|info)\b", re.I)
-_OPTIONAL = re.compile(r"\s?\[\s?optional\s?\]", re.I)
+OPTIONAL_MARKER = re.compile(r"\s?\[\s?optional\s?\]", re.I)
 HTML_ELEMENTS = frozenset("""a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
 button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed
 fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img
@@ -37,7 +37,7 @@ strong style sub summary sup svg table tbody td template textarea tfoot th thead
 video wbr g path rect circle line polyline polygon text tspan""".split())
 
 
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass
@@ -86,7 +86,7 @@ def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = Fal
     if len(text) < 2 or not re.search(r"[A-Za-z]{2}", text):
         return False
     low = " ".join(text.lower().split())
-    if low in labels or low.startswith("^") or _OPTIONAL.fullmatch("[" + text + "]") or STUB.search("[" + text + "]"):
+    if low in labels or low.startswith("^") or OPTIONAL_MARKER.fullmatch("[" + text + "]") or STUB.search("[" + text + "]"):
         return False
     if re.fullmatch(r"[xX ]", text) or _SPECIAL_TOKENS.match(text) or text.startswith(("!", "@", "#", "$", "\\")):
         return False

@@ -6,7 +6,7 @@ import re
 from ..rule import Edit, Fix, Problem, rule
 from ..card import MAX_SCAN, slugify
 from ..context import norm_text
-from ..card.scan import _OPTIONAL, _WORD_RE, STUB
+from ..card.scan import OPTIONAL_MARKER, WORD, STUB
 
 TAGS = ("content",)
 
@@ -162,7 +162,7 @@ def template_boilerplate(card, ctx):
         sec = next((s for s in reversed(card.sections) if s.line <= idx < s.content_end), None)
         if sec is not None:
             own = " ".join(visible[i] for i in range(sec.line, min(sec.content_end, len(visible))) if i not in guidance)
-            if len(_WORD_RE.findall(STUB.sub(" ", own))) >= 8:
+            if len(WORD.findall(STUB.sub(" ", own))) >= 8:
                 continue  # kept as an introduction to the author's own text
         yield Problem(idx + 1, 1, f"template guidance left verbatim ({pid}); replace it with the card's own text")
 
@@ -189,7 +189,7 @@ def optional_marker(card, ctx):
             continue
         sec = heading_lines.get(idx + 1)
         if sec is not None:
-            m = _OPTIONAL.search(line)
+            m = OPTIONAL_MARKER.search(line)
             if m and rendered[idx][m.start():m.end()].strip():
                 yield Problem(idx + 1, m.start() + 1, f"heading \"{sec.title}\" still carries \"[optional]\"; remove the "
                               "marker (or the section)", end_column=m.end() + 1, fix=_heading_fix(card, sec, idx, m))
@@ -204,7 +204,7 @@ def optional_marker(card, ctx):
 
 def _heading_fix(card, sec, idx: int, m) -> Fix:
     edits = [Edit(idx + 1, m.start() + 1, idx + 1, m.end() + 1, "")]
-    new_slug = slugify(_OPTIONAL.sub("", sec.title))
+    new_slug = slugify(OPTIONAL_MARKER.sub("", sec.title))
     if sec.slug != new_slug and sec.slug == slugify(sec.title):  # links follow the heading to its new anchor
         target = f"](#{sec.slug})"
         for j in range(card.body_start, len(card.lines)):
