@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from .config import Config, ConfigFinder
 from .engine import FileResult, lint_bytes, lint_file
-from .files import collect
+from .sources import collect
 from .registry import load
 
 

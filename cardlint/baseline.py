@@ -10,7 +10,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from .files import UsageError
+from .errors import UsageError
 
 VERSION = 1
 

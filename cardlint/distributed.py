@@ -8,7 +8,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Iterable, Iterator
 
-from .files import UsageError
+from .errors import UsageError
 
 PARTITION = 64
 IN_FLIGHT = 16  # partitions submitted at once: memory stays bounded on both sides
@@ -16,12 +16,12 @@ IN_FLIGHT = 16  # partitions submitted at once: memory stays bounded on both sid
 
 def lint_partition(jobs: list, spec: dict) -> list:
     from .config import ConfigFinder
-    from .pipeline import _STATE, _lint_job
     from .registry import load
+    from .worker import configure, lint_job
     registry = load()
-    _STATE.update(finder=ConfigFinder(spec["config"], registry, spec["overrides"]), registry=registry,
-                  with_score=spec["with_score"])
-    return [_lint_job(job) for job in jobs]
+    configure({"finder": ConfigFinder(spec["config"], registry, spec["overrides"]), "registry": registry,
+               "with_score": spec["with_score"]})
+    return [lint_job(job) for job in jobs]
 
 
 def run_dask(jobs: Iterable, state: dict, address: str) -> Iterator:

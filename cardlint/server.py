@@ -23,7 +23,7 @@ from .config import CONFIG_NAMES, Config, ConfigError, ConfigFinder
 from .card import BOM, load_card
 from .docs import rule_markdown, rule_url
 from .engine import FileResult, lint_bytes
-from .files import is_card_name
+from .sources import is_card_name
 from .fixer import fix_text_outcome, verify_fix
 from .metadata_help import completion_values, key_help, top_level_keys
 from .registry import Registry, load

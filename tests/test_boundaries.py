@@ -10,8 +10,9 @@ import subprocess
 import pytest
 
 from cardlint.config import Config, ConfigError, ConfigFinder
-from cardlint.files import UsageError
-from cardlint.pipeline import Job, iter_dump, parse_hub_id, run
+from cardlint.errors import UsageError
+from cardlint.pipeline import run
+from cardlint.sources import Job, iter_dump, parse_hub_id
 from cardlint.registry import load
 
 from conftest import run_cli

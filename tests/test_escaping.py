@@ -68,7 +68,7 @@ def test_a_path_never_starts_a_workflow_command(tmp_path):
                                      "nope\n::set-env name=A::b"])
 def test_action_errors_and_warnings_are_escaped(tmp_path, payload):
     env = dict(os.environ, GITHUB_ACTIONS="true", INPUT_PATHS=f"'{payload}'", PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "cardlint.gha"], cwd=tmp_path, env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "cardlint.cli.gha"], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     lines = (proc.stdout + proc.stderr).splitlines()
@@ -102,7 +102,7 @@ def test_job_summary_from_a_hostile_card(tmp_path):
     summary = tmp_path / "summary.md"
     env = dict(os.environ, GITHUB_ACTIONS="true", INPUT_PATHS="cards", GITHUB_STEP_SUMMARY=str(summary),
                PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "cardlint.gha"], cwd=tmp_path, env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "cardlint.cli.gha"], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=120)
     assert "Traceback" not in proc.stderr
     html = rendered(summary.read_text())

@@ -1,11 +1,10 @@
 """GitHub workflow commands (::error file=...::message), the most severe first, escaped as GitHub specifies."""
 from __future__ import annotations
 
-from . import Summary
 from .escape import workflow_data as escape_data, workflow_property as escape_property
+from .summary import Summary, most_severe_first
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
-RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def workspace_path(path: str) -> str:
@@ -30,7 +29,7 @@ def command(f) -> str:
 
 def render(results, **_) -> str:
     # GitHub shows only the first 10 error and 10 warning annotations of a step: most severe first.
-    findings = sorted((f for r in results for f in r.findings), key=lambda f: (RANK[f.severity], f.sort_key()))
+    findings = most_severe_first(results)
     lines = [command(f) for f in findings]
     s = Summary.of(results)
     lines.append(f"cardlint: {s.files} file(s), {s.errors} error(s), {s.warnings} warning(s), {s.infos} info")

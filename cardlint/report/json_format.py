@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from . import Summary
+from .summary import Summary
 
 
 def file_dict(result) -> dict:

@@ -1,7 +1,7 @@
 """Text output for people: grouped by file, `path:line:col severity CODE name message`, and a summary."""
 from __future__ import annotations
 
-from . import Summary
+from .summary import Summary
 from .escape import line_start, terminal
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

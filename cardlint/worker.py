@@ -1,0 +1,43 @@
+"""One card job, run where the work is: in this process, a pool worker or a Dask worker. Each process holds
+its own state (the configuration finder, the registry, whether to score), set once by `configure`."""
+from __future__ import annotations
+
+from .config import ConfigFinder
+from .engine import FileResult, lint_bytes, lint_file, meta_finding
+from .errors import HubError
+from .sources import Job, fetch_hub_card
+
+_STATE: dict = {}
+
+
+def configure(state: dict) -> None:
+    """Set this process's state: {"finder": ConfigFinder, "registry": Registry, "with_score": bool}."""
+    _STATE.update(state)
+
+
+def lint_job(job: Job) -> FileResult:
+    finder: ConfigFinder = _STATE["finder"]
+    registry = _STATE["registry"]
+    config = finder.for_path(job.config_path or job.path)
+    with_score = _STATE["with_score"]
+    if job.error:
+        return FileResult(path=job.path, findings=[meta_finding(registry, config, "unreadable-file", job.path,
+                                                                job.error)])
+    if job.hub:
+        try:
+            data = fetch_hub_card(job.path)
+        except HubError as exc:  # not checked: said once, on stderr, and counted apart (no finding)
+            result = FileResult(path=job.path, findings=[])
+            result.fetch_error = str(exc)
+            return result
+        result = lint_bytes(data, job.path, config, registry, with_score=with_score)
+    elif job.data is not None:
+        result = lint_bytes(job.data, job.path, config, registry, with_score=with_score)
+    else:
+        result = lint_file(job.path, config, registry, with_score=with_score)
+    result.min_score = config.min_score
+    return result
+
+
+def lint_chunk(jobs: list[Job]) -> list[FileResult]:
+    return [lint_job(job) for job in jobs]
