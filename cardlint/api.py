@@ -1,43 +1,52 @@
-"""The Python API for tools that embed cardlint: lint_text, lint_paths, fix_text."""
+"""The Python API for tools that embed cardlint: lint_text, lint_paths, fix_text.
+
+Each takes `select` and `ignore` (rule selectors, checked as the command line checks them: an unknown one is
+a ValueError) and `rules`: extra Rule objects to run besides the registered ones, for this call only (the
+process-wide registry is not changed)."""
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .config import Config, ConfigFinder
+from .config import Config, ConfigFinder, require_selectors
 from .engine import FileResult, lint_bytes, lint_file
+from .registry import Registry, load
 from .sources import collect
-from .registry import load
 
 
-def _config(config: Config | None, select, ignore) -> Config:
+def _registry(rules) -> Registry:
+    return load().extended(rules) if rules else load()
+
+
+def _config(config: Config | None, select, ignore, registry: Registry) -> Config:
     cfg = config or Config()
     changes = {}
     if select:
+        require_selectors(select, registry, "select", ValueError)
         changes.update(select=list(select), extend_select=[])
     if ignore:
+        require_selectors(ignore, registry, "ignore", ValueError)
         changes["ignore"] = list(cfg.ignore) + list(ignore)
     return replace(cfg, **changes) if changes else cfg
 
 
-def lint_text(text, path: str = "README.md", config: Config | None = None, *, select=None, ignore=None):
-    return lint_bytes(text, path, _config(config, select, ignore), load()).findings
+def lint_text(text, path: str = "README.md", config: Config | None = None, *, select=None, ignore=None, rules=()):
+    registry = _registry(rules)
+    return lint_bytes(text, path, _config(config, select, ignore, registry), registry).findings
 
 
-def lint_paths(paths, config: Config | None = None, *, select=None, ignore=None) -> list[FileResult]:
-    registry = load()
+def lint_paths(paths, config: Config | None = None, *, select=None, ignore=None, rules=()) -> list[FileResult]:
+    registry = _registry(rules)
     if isinstance(paths, str):
         paths = [paths]
     finder = ConfigFinder(None, registry)
     targets, _ = collect([str(p) for p in paths], finder)
-    out = []
-    for t in targets:
-        cfg = _config(config or finder.for_path(t.path), select, ignore)
-        out.append(lint_file(t.path, cfg, registry))
-    return out
+    return [lint_file(t.path, _config(config or finder.for_path(t.path), select, ignore, registry), registry)
+            for t in targets]
 
 
 def fix_text(text, path: str = "README.md", config: Config | None = None, *, unsafe: bool = False,
-             select=None, ignore=None):
+             select=None, ignore=None, rules=()):
     from .fixer import fix_text_outcome
-    outcome = fix_text_outcome(text, path, _config(config, select, ignore), load(), unsafe=unsafe)
+    registry = _registry(rules)
+    outcome = fix_text_outcome(text, path, _config(config, select, ignore, registry), registry, unsafe=unsafe)
     return outcome.text, outcome.result.findings

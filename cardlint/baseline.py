@@ -10,6 +10,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+from .engine_rules import internal_error
 from .errors import UsageError
 
 VERSION = 1
@@ -58,7 +59,7 @@ def apply(path: str, results) -> int:
         kept = []
         for f in r.findings:
             key = _key(f, root)
-            if remaining[key] > 0 and f.name != "internal-error":
+            if remaining[key] > 0 and not internal_error.owns(f):
                 remaining[key] -= 1
                 dropped += 1
             else:

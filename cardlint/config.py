@@ -116,6 +116,15 @@ def selector_known(selector: str, registry) -> bool:
     return bool(CODE_PREFIX.match(selector)) and any(r.code.startswith(selector) for r in registry.rules)
 
 
+def require_selectors(selectors, registry, where: str, error: type[Exception] = None) -> None:
+    """Raise `error` (ConfigError by default) for the first selector that names no rule: the one check of
+    the configuration, the command line and the Python API."""
+    for sel in selectors or ():
+        if not selector_known(sel, registry):
+            raise (error or ConfigError)(f"{where} names {sel!r}, which is no rule code, prefix, name or tag "
+                                         "(see `cardlint rules`)")
+
+
 # -- the keys, declared once: parse() checks them and config_schema() describes them to editors ------------
 def _one_or_list(item: dict) -> dict:  # a list key also takes one string
     return {"anyOf": [item, {"type": "array", "items": item}]}
@@ -189,9 +198,7 @@ def parse(raw: dict, source: str, registry=None) -> Config:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{source}: {key!r} must be a list of strings")
             if registry is not None and key in ("select", "extend-select", "ignore"):
-                for v in value:
-                    if not selector_known(v, registry):
-                        raise ConfigError(f"{source}: {key!r} names {v!r}, which is no rule code, prefix, name or tag")
+                require_selectors(value, registry, f"{source}: {key!r}")
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'severity' must map rules to error, warning or info")
@@ -208,9 +215,7 @@ def parse(raw: dict, source: str, registry=None) -> Config:
                 if not isinstance(sels, list) or not all(isinstance(s, str) for s in sels):
                     raise ConfigError(f"{source}: per-file-ignores[{glob!r}] must be a list of rules")
                 if registry is not None:
-                    for s in sels:
-                        if not selector_known(s, registry):
-                            raise ConfigError(f"{source}: per-file-ignores[{glob!r}] names {s!r}, which is no rule")
+                    require_selectors(sels, registry, f"{source}: per-file-ignores[{glob!r}]")
         elif key in ("profile", "template", "docs-url"):
             if value is not None and not isinstance(value, str):
                 raise ConfigError(f"{source}: {key!r} must be a string")

@@ -60,12 +60,12 @@ class Context:
 
     @cached_property
     def profile(self):
-        from .completeness import choose_profile
+        from .score import choose_profile
         return choose_profile(self.card, self.config, self.card_type)
 
     @cached_property
     def assessment(self):
-        from .completeness import assess
+        from .score import assess
         return assess(self)
 
     @cached_property

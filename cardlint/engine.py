@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from . import directives as directives_mod
 from .context import Context
 from .config import Config
+from .engine_rules import file_too_large, internal_error, unreadable_file
 from .card import Card, Unreadable, load_card
 from .paths import open_regular, reason
 from .registry import Registry
@@ -98,9 +99,8 @@ def _content_end(card: Card, line: int) -> int:
     return len(text.rstrip()) + 1
 
 
-def meta_finding(registry: Registry, config: Config, name: str, path: str, message: str,
-                 line: int = 1, column: int = 1) -> Finding:
-    rule = registry.get(name)
+def meta_finding(rule: Rule, config: Config, path: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    """One of the engine's own findings (engine_rules) on a file it did not lint."""
     return Finding(path=path, code=rule.code, name=rule.name, severity=config.severity_of(rule),
                    message=message, line=line, column=column, end_line=line, end_column=column)
 
@@ -109,7 +109,7 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
     ctx = Context(card=card, config=config, registry=registry)
     rules = [r for r in registry.rules if config.enabled(r, card.path)]
     findings: list[Finding] = []
-    internal = registry.get("internal-error")
+    internal = internal_error
     result = FileResult(path=card.path, findings=findings)
     current = "parsing"
     try:
@@ -132,7 +132,7 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
                 result.card_type = ctx.card_type
                 result.profile, result.profile_detected = ctx.profile.name, a.detected
             current = "applying directives"
-            findings[:] = [f for f in findings if f.name == "internal-error" or
+            findings[:] = [f for f in findings if internal.owns(f) or
                            not ctx.directives.suppresses(f.line, (f.code, f.name))]
     except Timeout:
         findings.append(_stamp(internal, Problem(1, 1, f"linting took longer than the time budget ({config.timeout:g} s, "
@@ -187,18 +187,18 @@ def _map_lines(findings: list[Finding], card: Card) -> None:
             f.line_text = original.lines[f.line - 1]
 
 
-def _too_large(path: str, size: int, config: Config, registry: Registry) -> FileResult | None:
+def _too_large(path: str, size: int, config: Config) -> FileResult | None:
     if not config.max_file_size or size <= config.max_file_size:
         return None
     return FileResult(path=path, findings=[meta_finding(
-        registry, config, "file-too-large", path,
+        file_too_large, config, path,
         # size is max-file-size + 1 when only that much was read (stdin, /proc): then it is not the real size
         (f"the file is {size:,} bytes, " if size > config.max_file_size + 1 else "the file is ") +
         f"more than max-file-size ({config.max_file_size:,} bytes); it was not linted")])
 
 
 def lint_bytes(data: bytes | str, path: str, config: Config, registry: Registry, *, with_score: bool = True) -> FileResult:
-    too_large = _too_large(path, len(data.encode("utf-8") if isinstance(data, str) else data), config, registry)
+    too_large = _too_large(path, len(data.encode("utf-8") if isinstance(data, str) else data), config)
     if too_large:
         return too_large
     try:
@@ -206,11 +206,11 @@ def lint_bytes(data: bytes | str, path: str, config: Config, registry: Registry,
             card = load_card(data, path)
             return lint_card(card, config, registry, with_score=with_score)
     except Unreadable as exc:
-        return FileResult(path=path, findings=[meta_finding(registry, config, "unreadable-file", path, str(exc),
+        return FileResult(path=path, findings=[meta_finding(unreadable_file, config, path, str(exc),
                                                             exc.line, exc.column)])
     except Timeout:
         return FileResult(path=path, findings=[meta_finding(
-            registry, config, "internal-error", path,
+            internal_error, config, path,
             f"reading the card took longer than the time budget ({config.timeout:g} s of CPU); it was not checked")])
 
 
@@ -218,15 +218,15 @@ def lint_file(path: str, config: Config, registry: Registry, *, with_score: bool
     try:
         fd, st = open_regular(path)
         with os.fdopen(fd, "rb") as fh:
-            too_large = _too_large(path, st.st_size, config, registry)
+            too_large = _too_large(path, st.st_size, config)
             if too_large:
                 return too_large
             limit = config.max_file_size
             data = fh.read(limit + 1) if limit else fh.read()  # the size said may have been a lie (/proc)
-            too_large = _too_large(path, len(data), config, registry)
+            too_large = _too_large(path, len(data), config)
             if too_large:
                 return too_large
     except OSError as exc:
-        return FileResult(path=path, findings=[meta_finding(registry, config, "unreadable-file", path,
+        return FileResult(path=path, findings=[meta_finding(unreadable_file, config, path,
                                                             f"cannot read the file: {reason(exc)}")])
     return lint_bytes(data, path, config, registry, with_score=with_score)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .card import Card, Unreadable, decode, load_card
+from .engine_rules import internal_error
 from .engine import FileResult, Timeout, budget_spent, card_budget, lint_bytes, lint_card, lint_file
 from .paths import open_regular, reason, within
 from .registry import Registry
@@ -220,7 +221,7 @@ def _fix_rounds(text: str, path: str, config: Config, registry: Registry, unsafe
     for _ in range(MAX_ROUNDS):
         if budget_spent():
             raise Timeout()
-        if any(f.name == "internal-error" for f in result.findings):
+        if any(internal_error.owns(f) for f in result.findings):
             break  # a card that was not fully checked is not fixed further
         candidates = [f for f in result.findings if f.name not in refused_rules]
         chosen, disallowed = _pick(candidates, unsafe, card)

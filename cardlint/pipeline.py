@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 from .config import ConfigFinder
 from .engine import FileResult, meta_finding
+from .engine_rules import internal_error
 from .sources import Job
 from .worker import configure, lint_chunk, lint_job
 
@@ -93,6 +94,6 @@ def _isolated(ctx, state: dict, job: Job) -> FileResult:
         except BrokenProcessPool:
             config = state["finder"].for_path(job.config_path or job.path)
             return FileResult(path=job.path, findings=[meta_finding(
-                state["registry"], config, "internal-error", job.path,
+                internal_error, config, job.path,
                 "the process checking this card died (a crash below Python, or out of memory); "
                 "the card was not checked")])

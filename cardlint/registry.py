@@ -7,11 +7,12 @@ import sys
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from .engine_rules import ENGINE_RULES
 from .rule import Rule
 
 ENTRY_POINT_GROUP = "cardlint.rules"
 BUILTIN_MODULES = (
-    "cardlint.checks.meta",
+    "cardlint.checks.score",
     "cardlint.checks.metadata",
     "cardlint.checks.content",
     "cardlint.checks.structure",
@@ -25,6 +26,11 @@ class Registry:
     errors: list[str] = field(default_factory=list)  # plugins that failed to load, one line each
     by_key: dict[str, Rule] = field(default_factory=dict)  # code, name and aliases -> rule
 
+    def __post_init__(self):  # the engine's own findings are in every registry
+        for r in ENGINE_RULES:
+            if r.code not in self.by_key:
+                self.add(r, "cardlint")
+
     def add(self, rule: Rule, origin: str) -> None:
         for key in (rule.code, rule.name, *rule.aliases):
             if key in self.by_key:
@@ -36,6 +42,22 @@ class Registry:
         self.rules.append(rule)
         for key in (rule.code, rule.name, *rule.aliases):
             self.by_key[key] = rule
+
+    def extended(self, rules, origin: str = "caller") -> "Registry":
+        """A new registry with these rules besides this one's; this one (the process-wide registry) is left
+        as it is. Raises ValueError when a rule's code or name is taken."""
+        reg = Registry()
+        for r in self.rules:
+            if r.code not in reg.by_key:
+                reg.add(r, r.origin)
+        for r in rules:
+            if not isinstance(r, Rule):
+                raise TypeError(f"rules must be Rule objects (declared with @rule), not {type(r).__name__}")
+            reg.add(r, origin)
+        if reg.errors:
+            raise ValueError(reg.errors[0])
+        reg.errors = list(self.errors)
+        return reg
 
     def get(self, key: str) -> Rule | None:
         return self.by_key.get(key) or self.by_key.get(key.upper())

@@ -90,6 +90,10 @@ class Rule:
     doc: str = ""
     origin: str = "cardlint"
 
+    def owns(self, finding: "Finding") -> bool:
+        """Whether the finding is this rule's (codes are unique in a registry)."""
+        return finding.code == self.code
+
     def __post_init__(self):
         if not _CODE.match(self.code):
             raise ValueError(f"rule code {self.code!r} must look like CL123")

@@ -23,6 +23,7 @@ from .config import CONFIG_NAMES, Config, ConfigError, ConfigFinder
 from .card import BOM, load_card
 from .docs import rule_markdown, rule_url
 from .engine import FileResult, lint_bytes
+from .engine_rules import ENGINE_RULES
 from .sources import is_card_name
 from .fixer import fix_text_outcome, verify_fix
 from .metadata_help import completion_values, key_help, top_level_keys
@@ -194,7 +195,7 @@ class CardServer(LanguageServer):
                         title=f"{f.fix.description or 'Fix'} ({f.code} {f.name})" + ("" if f.fix.safe else " [unsafe]"),
                         kind=lsp.CodeActionKind.QuickFix, diagnostics=[diag], is_preferred=f.fix.safe,
                         edit=lsp.WorkspaceEdit(changes={uri: self.finding_edit(state, f.fix.edits)})))
-            if f.name not in ("internal-error", "unreadable-file", "file-too-large") and wanted(lsp.CodeActionKind.QuickFix):
+            if not any(r.owns(f) for r in ENGINE_RULES) and wanted(lsp.CodeActionKind.QuickFix):
                 edit = self.disable_edit(state, f)
                 if edit:
                     actions.append(lsp.CodeAction(title=f"Disable {f.name} for this line",

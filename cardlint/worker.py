@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .config import ConfigFinder
 from .engine import FileResult, lint_bytes, lint_file, meta_finding
+from .engine_rules import unreadable_file
 from .errors import HubError
 from .sources import Job, fetch_hub_card
 
@@ -21,7 +22,7 @@ def lint_job(job: Job) -> FileResult:
     config = finder.for_path(job.config_path or job.path)
     with_score = _STATE["with_score"]
     if job.error:
-        return FileResult(path=job.path, findings=[meta_finding(registry, config, "unreadable-file", job.path,
+        return FileResult(path=job.path, findings=[meta_finding(unreadable_file, config, job.path,
                                                                 job.error)])
     if job.hub:
         try:

@@ -1,56 +1,58 @@
 """One parametrized test over fixtures/<rule>/*: each card carries its expected findings inside it."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from cardlint.config import Config, read_file
-from cardlint.engine import lint_bytes
+from cardlint.engine_rules import file_too_large, internal_error, unreadable_file
 from cardlint.registry import load
+from cardlint.testing import check_fixture, expectations, fixture_cases
 
 from conftest import FIXTURES
-
-EXPECT = re.compile(r"(?:<!--\s*|#\s*)expect:\s*([a-z0-9-]+)(?:@(\d+))?\s*(?:-->)?")
-
-
-def expectations(text: str, rule: str) -> set[tuple[str, int]]:
-    out = set()
-    for number, line in enumerate(text.splitlines(), 1):
-        for m in EXPECT.finditer(line):
-            if m.group(1) == rule:
-                out.add((rule, int(m.group(2)) if m.group(2) else number))
-    return out
-
-
-def cases():
-    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
-        for card in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-            yield pytest.param(folder.name, card, id=f"{folder.name}/{card.name}")
 
 
 def test_every_rule_has_fixtures():
     folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
     untested = [r.name for r in load().rules if r.name not in folders
-                and r.name not in ("internal-error", "unreadable-file", "file-too-large")]
+                and r not in (unreadable_file, internal_error, file_too_large)]  # these need a broken file or cardlint
     assert not untested, f"rules without fixture cards: {untested}"
 
 
-@pytest.mark.parametrize("rule,card", list(cases()))
+@pytest.mark.parametrize("rule,card", [pytest.param(r, c, id=f"{r}/{c.name}") for r, c in fixture_cases(FIXTURES)])
 def test_fixture(rule, card):
-    registry = load()
-    assert registry.get(rule) is not None, f"fixtures/{rule} names no rule"
-    data = card.read_bytes()
-    text = data.decode("utf-8", "replace")
-    own = card.parent / ".cardlint.yaml"  # a folder's own configuration, when its rule needs one
-    config = read_file(own, registry) if own.exists() else Config()
-    result = lint_bytes(data, str(card), config, registry)
-    assert not [f for f in result.findings if f.name == "internal-error"], result.findings
-    got = {(f.name, f.line) for f in result.findings if f.name == rule}
-    want = expectations(text, rule)
-    assert got == want, "\n".join(
-        [f"missing  line {l}" for _, l in sorted(want - got)] +
-        [f"unexpected line {f.line}: {f.message}" for f in result.findings if f.name == rule and (rule, f.line) not in want])
+    problems = check_fixture(card, rule)
+    assert not problems, "\n".join(problems)
+
+
+def test_markers_point_here_below_above_or_at_a_line():
+    text = ("line one <!-- expect: a -->\n<!-- expect[+1]: a -->\nline three\nline four <!-- expect[-3]: b -->\n"
+            "<!-- expect: a@9 --> # expect: a\n")
+    assert expectations(text, "a") == {1, 3, 9, 5}
+    assert expectations(text, "b") == {1}
+
+
+def test_the_harness_fails_what_is_wrong(tmp_path):
+    """A fixture that expects too much, too little, or a wrong fixed text is reported; a config block applies."""
+    folder = tmp_path / "empty-section"
+    folder.mkdir()
+    card = folder / "case.md"
+    card.write_text("---\nlicense: mit\n---\n\n# Title\n\nText.\n\n<!-- expect[+1]: empty-section -->\n"
+                    "## Empty\n\n## Filled <!-- expect: empty-section -->\n\nText.\n")
+    problems = check_fixture(card)
+    assert len(problems) == 1 and "case.md:12: expected empty-section" in problems[0]
+    card.write_text(card.read_text().replace(" <!-- expect: empty-section -->", "") +
+                    "\n<!-- fixture-config\nignore: [empty-section]\n-->\n")
+    assert check_fixture(card) == [f"{card}:10: expected empty-section, not reported"]
+
+    fix_folder = tmp_path / "optional-marker"
+    fix_folder.mkdir()
+    fixable = fix_folder / "case.md"
+    fixable.write_text("---\nlicense: mit\n---\n\n# Title\n\n<!-- expect[+1]: optional-marker -->\n"
+                       "## Training Data [optional]\n\nText.\n")
+    assert check_fixture(fixable) == []
+    (fix_folder / "case.fixed.md").write_text("not what fix writes\n")
+    assert [p for p in check_fixture(fixable) if "differs from what `cardlint fix` makes" in p]
+    (fix_folder / "case.fixed.md").write_text(fixable.read_text().replace(" [optional]", ""))
+    assert check_fixture(fixable) == []
 
 
 def test_quick_schema_check_agrees_with_jsonschema():

@@ -67,3 +67,60 @@ def test_plugin_crash_becomes_internal_error_and_the_run_goes_on(tmp_path):
     assert internal and "ZeroDivisionError" in internal[0]["message"]
     assert "unknown-license" in {f["name"] for f in findings}
     assert proc.returncode == 2
+
+
+def _shouting_rule():
+    namespace: dict = {}
+    exec(PLUGIN, namespace)
+    return namespace["shouting_heading"]
+
+
+def test_lint_text_with_extra_rules_leaves_the_registry_alone():
+    import cardlint
+    from cardlint.registry import load
+    shouting = _shouting_rule()
+    text = "---\nlicense: mit\n---\n\n# LOUD TITLE\n\ntext\n"
+    names = {f.name for f in cardlint.lint_text(text, rules=[shouting])}
+    assert {"shouting-heading", "missing-metrics"} <= names  # the extra rule and the built-ins
+    assert load().get("shouting-heading") is None
+    assert "shouting-heading" not in {f.name for f in cardlint.lint_text(text)}
+    only = cardlint.lint_text(text, rules=[shouting], select=["style"])
+    assert {f.name for f in only} == {"shouting-heading"}
+    fixed, remaining = cardlint.fix_text(text, rules=[shouting])
+    assert "shouting-heading" in {f.name for f in remaining}
+
+
+def test_the_api_checks_its_arguments():
+    import pytest
+    import cardlint
+    from cardlint.rule import Problem, rule
+    with pytest.raises(ValueError, match="placeholder-txt"):
+        cardlint.lint_text("# Title\n", select=["placeholder-txt"])
+    with pytest.raises(ValueError, match="placeholder-txt"):
+        cardlint.lint_text("# Title\n", ignore=["placeholder-txt"])
+
+    @rule("XY001", "empty-section", "Clashes with a built-in name.")
+    def clash(card, ctx):
+        return ()
+    with pytest.raises(ValueError, match="clashes"):
+        cardlint.lint_text("# Title\n", rules=[clash])
+    with pytest.raises(TypeError):
+        cardlint.lint_text("# Title\n", rules=["not a rule"])
+
+
+def test_a_registry_of_one_rule_still_reports_its_crash():
+    """The engine's own findings are in every registry: no rule module needs loading for them."""
+    from cardlint.config import Config
+    from cardlint.engine import lint_bytes
+    from cardlint.registry import Registry
+    from cardlint.rule import rule
+
+    @rule("XY002", "always-crashes", "Crashes.")
+    def crashes(card, ctx):
+        raise KeyError("x")
+    registry = Registry()
+    registry.add(crashes, "test")
+    findings = lint_bytes(b"# Title\n", "README.md", Config(), registry, with_score=False).findings
+    assert [(f.name, f.code) for f in findings] == [("internal-error", "CL002")]
+    assert "always-crashes crashed: KeyError" in findings[0].message
+    assert {r.name for r in registry.rules} >= {"unreadable-file", "internal-error", "file-too-large"}

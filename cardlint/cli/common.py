@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from ..config import selector_known
+from ..config import require_selectors
+from ..engine_rules import internal_error
 from ..errors import UsageError
 from ..report.escape import say
 from ..sources import collect
@@ -24,10 +25,7 @@ def load_registry():
 def finder_for(args, registry):
     from ..config import ConfigFinder
     for opt in ("select", "extend_select", "ignore"):
-        for sel in getattr(args, opt, None) or []:
-            if not selector_known(sel, registry):
-                raise UsageError(f"--{opt.replace('_', '-')}: {sel!r} is no rule code, prefix, name or tag "
-                                 "(see `cardlint rules`)")
+        require_selectors(getattr(args, opt, None), registry, f"--{opt.replace('_', '-')}", UsageError)
     overrides = {k: getattr(args, k, None) for k in ("select", "extend_select", "ignore", "profile", "template",
                                                       "min_score", "card_type", "include")}
     if args.template and not os.path.isfile(args.template):
@@ -49,7 +47,7 @@ def cli_targets(args, finder):
 def check_profile(config) -> None:
     """A profile or template that cannot be used is a usage error before any card is read."""
     if config.template:
-        from ..completeness import template_profile
+        from ..score import template_profile
         template_profile(config.template)  # PackError when it cannot be read
     if config.profile:
         from ..packs import profiles
@@ -163,7 +161,7 @@ def exit_code(results, strict: bool) -> int:
         if r.fetch_error:
             return EXIT_ERROR
         for f in r.findings:
-            if f.name == "internal-error":
+            if internal_error.owns(f):
                 return EXIT_ERROR
             if f.severity == "error" or strict:
                 code = EXIT_FINDINGS

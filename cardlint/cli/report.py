@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from ..engine_rules import internal_error
 from ..errors import UsageError
 from ..report.escape import say
 from .common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, below_min, iter_results, load_registry, progress, use_color
@@ -51,5 +52,5 @@ class _Kept:
             if r.fetch_error:
                 say(f"error: {r.fetch_error}")
                 self.fetch_failed = True
-            self.internal = self.internal or any(f.name == "internal-error" for f in r.findings)
+            self.internal = self.internal or any(internal_error.owns(f) for f in r.findings)
             yield r
