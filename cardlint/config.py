@@ -40,6 +40,7 @@ class Config:
     max_findings: int = 100  # per rule per card; the rest are counted in one finding
     respect_gitignore: bool = True  # folder search skips what git ignores
     docs_url: str | None = None  # pattern of a rule's documentation page ({code}, {name}); None: cardlint's own
+    rules: dict[str, dict] = field(default_factory=dict)  # rule code, name or alias -> {option: value}
 
     def as_dict(self) -> dict:
         out = {}
@@ -77,6 +78,13 @@ class Config:
     def is_excluded(self, path: str) -> bool:
         rel = self.relative(path)
         return any(_glob_match(rel, p) for p in self.exclude)
+
+    def options_of(self, rule: Rule) -> dict:
+        """The rule's options: declared defaults, then the configuration's values (validated when read)."""
+        values = {key: option.default for key, option in rule.options.items()}
+        for key in (rule.code, rule.name, *rule.aliases):
+            values.update(self.rules.get(key, {}))
+        return values
 
     def severity_of(self, rule: Rule, default: str | None = None) -> str:
         for key in (rule.code, rule.name, *rule.aliases):
@@ -155,6 +163,9 @@ KEYS: dict[str, tuple[dict, str]] = {
     "max-findings": ({"type": "integer", "minimum": 0},
                      "Findings of one rule shown per card; the rest are counted in one finding. 0: no limit."),
     "respect-gitignore": ({"type": "boolean"}, "Folder search skips files and folders that git ignores. Default: true."),
+    "rules": ({"type": "object", "propertyNames": {"$ref": "#/$defs/rule"},
+               "additionalProperties": {"type": "object"}},
+              "Rule options: rule code or name -> {option: value} ([tool.cardlint.rules.<rule-name>] in pyproject.toml)."),
     "docs-url": ({"type": ["string", "null"]},
                  "Pattern of a rule's documentation page, with {code} and {name}; for teams that host the docs."),
 }
@@ -168,7 +179,12 @@ def config_schema(registry) -> dict:
         "title": "cardlint configuration (.cardlint.yaml, or [tool.cardlint] in pyproject.toml)",
         "type": "object",
         "additionalProperties": False,
-        "properties": {key: {"description": help, **schema} for key, (schema, help) in KEYS.items()},
+        "properties": {**{key: {"description": help, **schema} for key, (schema, help) in KEYS.items()},
+                       "rules": {"description": KEYS["rules"][1], "type": "object", "additionalProperties": False,
+                                 "properties": {key: {"type": "object", "additionalProperties": False,
+                                                      "properties": {k: o.schema() for k, o in r.options.items()}}
+                                                for r in registry.rules if r.options
+                                                for key in (r.code, r.name, *r.aliases)}}},
         "$defs": {
             "rule": {"enum": names},
             "selector": {"anyOf": [{"enum": ["ALL", *names, *sorted(registry.tags)]},
@@ -207,6 +223,8 @@ def parse(raw: dict, source: str, registry=None) -> Config:
                     raise ConfigError(f"{source}: severity of {r!r} must be error, warning or info, not {sev!r}")
                 if registry is not None and not registry.get(str(r)):
                     raise ConfigError(f"{source}: 'severity' names {r!r}, which is no rule code or name")
+        elif key == "rules":
+            value = _rule_options(value, source, registry)
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: 'per-file-ignores' must map globs to lists of rules")
@@ -243,6 +261,29 @@ def parse(raw: dict, source: str, registry=None) -> Config:
             value = _confined(value, cfg.root, key, source)
         setattr(cfg, attr, value)
     return cfg
+
+
+def _rule_options(value, source: str, registry) -> dict:
+    """`rules:` checked against each rule's declared options (when the registry is known)."""
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(f"{source}: 'rules' must map rule names to tables of options")
+    if registry is None:
+        return {str(k): dict(v) for k, v in value.items()}
+    out: dict[str, dict] = {}
+    for name, options in value.items():
+        rule = registry.get(str(name))
+        if rule is None:
+            raise ConfigError(f"{source}: 'rules' names {name!r}, which is no rule code or name")
+        for key, setting in options.items():
+            option = rule.options.get(key)
+            if option is None:
+                known = ", ".join(rule.options) or "none"
+                raise ConfigError(f"{source}: rule {rule.name} has no option {key!r} (its options: {known})")
+            problem = option.problem(setting)
+            if problem:
+                raise ConfigError(f"{source}: option {key!r} of {rule.name} {problem}")
+        out.setdefault(rule.code, {}).update(options)
+    return out
 
 
 def _confined(value, folder: Path, key: str, source: str):

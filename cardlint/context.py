@@ -16,6 +16,7 @@ from .packs import profiles
 
 if TYPE_CHECKING:
     from .registry import Registry
+    from .rule import Rule
 
 _WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
 _ITALIC_LINE = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
@@ -42,7 +43,13 @@ class Context:
     config: Config
     registry: "Registry"
     directives: Directives = field(default_factory=Directives)
+    rule: "Rule | None" = None  # the rule running now (the engine sets it)
     _lines: dict[int, tuple[int, frozenset]] = field(default_factory=dict, repr=False)  # line_status, memoized
+
+    @property
+    def options(self) -> dict:
+        """The running rule's options: its declared defaults, with what the configuration sets over them."""
+        return self.config.options_of(self.rule)
 
     @cached_property
     def card_type(self) -> str:

@@ -59,9 +59,9 @@ def rule_markdown(rule: Rule, docs_url: str | None = None, *, heading_level: int
     h = "#" * heading_level
     parts = [f"{h} {rule.code} {rule.name}", "", rule.summary, ""]
     facts = [("severity", rule.severity), ("tags", ", ".join(f"`{t}`" for t in rule.tags) or "none"),
-             ("fix", "available (`cardlint fix`)" if rule.fixable else "none"),
+             ("fix", {"safe": "safe (`cardlint fix`)", "unsafe": "unsafe (`cardlint fix --unsafe-fixes`)"}.get(rule.fix, "none")),
              ("aliases", ", ".join(f"`{a}`" for a in rule.aliases) or "none"),
-             ("options", "none")]
+             ("options", ", ".join(f"`{k}`" for k in rule.options) or "none")]
     if page:
         parts += ["| | |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in facts] + [""]
     else:
@@ -72,6 +72,11 @@ def rule_markdown(rule: Rule, docs_url: str | None = None, *, heading_level: int
             body = _example_markdown(sections[key]) if key == "Example" else sections[key]
             body = body[:1].upper() + body[1:]
             parts += [f"{h}# {HEADINGS[key]}", "", body, ""]
+    if rule.options:
+        import json
+        parts += [f"{h}# Options", "", f"Set in `[tool.cardlint.rules.{rule.name}]` (pyproject.toml) or under "
+                  f"`rules: {{{rule.name}: ...}}` (.cardlint.yaml).", ""]
+        parts += [f"- `{k}` (default `{json.dumps(o.default)}`): {o.help}" for k, o in rule.options.items()] + [""]
     parts += [f"Select or ignore it as `{rule.code}` or `{rule.name}`; silence one line with "
               f"`<!-- cardlint-disable-line {rule.name} -->`.", ""]
     if not page:
@@ -93,7 +98,7 @@ def write_docs(folder: str, registry) -> list[str]:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(rule_markdown(rule, page=True))
         written.append(path)
-        rows.append(f"| {rule.code} | [`{rule.name}`]({name}) | {rule.severity} | {'yes' if rule.fixable else ''} | "
+        rows.append(f"| {rule.code} | [`{rule.name}`]({name}) | {rule.severity} | {'' if rule.fix == 'none' else rule.fix} | "
                     f"{rule.summary.replace('|', chr(92) + '|')} |")
     index = os.path.join(folder, "README.md")
     with open(index, "w", encoding="utf-8", newline="\n") as fh:

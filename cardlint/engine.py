@@ -70,10 +70,27 @@ def card_budget(seconds: float):
         _BUDGET.update(active=False, spent=False)
 
 
+class BadProblem(ValueError):
+    """A rule yielded a Problem outside the card or with a fix its declaration does not allow."""
+
+
+def _checked(rule: Rule, problem: Problem, card: Card) -> None:
+    """A rule's Problem must point into the card (1-based lines, columns from 1 to one past the line's end)
+    and carry only the fixes its declaration allows: anything else is the rule's bug, reported as one."""
+    nlines = max(len(card.lines), 1)
+    line, end_line = problem.line, problem.end_line or problem.line
+    if not (isinstance(line, int) and isinstance(problem.column, int) and 1 <= line <= nlines
+            and problem.column >= 1 and line <= end_line <= nlines):
+        raise BadProblem(f"points outside the card (line {line!r}, column {problem.column!r}, end line "
+                         f"{problem.end_line!r}; the card has {len(card.lines)} lines)")
+    if problem.fix is not None and not rule.allows(problem.fix):
+        raise BadProblem(f"yielded {'a' if problem.fix.safe else 'an unsafe'} fix, but declares fix={rule.fix!r}")
+
+
 def _stamp(rule: Rule, problem: Problem, card: Card, config: Config) -> Finding:
     nlines = len(card.lines)
-    line = min(max(1, int(problem.line)), nlines)
-    column = max(1, int(problem.column))
+    line = min(problem.line, nlines)  # (0 on an empty card, which has no line 1)
+    column = problem.column
     end_line = min(max(line, problem.end_line or line), nlines)
     if problem.end_column:
         end_column = problem.end_column
@@ -117,11 +134,14 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
             ctx.directives = directives_mod.parse(card, registry)  # the first use parses the Markdown
             for rule in rules:
                 current = f"rule {rule.code} {rule.name}"
+                ctx.rule = rule
                 try:
                     findings += _capped(rule, rule.check(card, ctx) or (), card, config)
                 except RecursionError:
                     findings.append(_stamp(internal, Problem(1, 1, f"{current} gave up: the card is nested too deeply"),
                                            card, config))
+                except BadProblem as exc:
+                    findings.append(_stamp(internal, Problem(1, 1, f"{current} {exc}"), card, config))
                 except Exception as exc:  # a crashing rule must not stop the run
                     findings.append(_stamp(internal, Problem(1, 1, f"{current} crashed: {type(exc).__name__}: {exc}"),
                                            card, config))
@@ -158,6 +178,7 @@ def _capped(rule: Rule, problems, card: Card, config: Config) -> list[Finding]:
     out: list[Finding] = []
     limit, more, first_more = config.max_findings, 0, None
     for problem in problems:
+        _checked(rule, problem, card)
         if limit and len(out) >= limit:
             more += 1
             first_more = first_more or problem

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 SEVERITIES = ("error", "warning", "info")
+FIX_APPLICABILITY = ("none", "safe", "unsafe")  # what a rule's fixes may be: none, only safe, unsafe too
 _CODE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
@@ -77,6 +78,37 @@ class Finding:
                 "end_column": self.end_column, "fixable": self.fixable}
 
 
+@dataclass(frozen=True)
+class Option:
+    """One setting of a rule, set in `[tool.cardlint.rules.<rule-name>]` (or `rules:` in .cardlint.yaml) and
+    read by the rule as `ctx.options["<option-name>"]`. Its type is its default's: a boolean, a whole
+    number, a number, a string, or a list of strings; a configured value of another type is refused."""
+    default: object
+    help: str
+
+    def problem(self, value) -> str | None:
+        """Why `value` cannot be this option's value; None when it can."""
+        want = self.default
+        if isinstance(want, bool):
+            ok, kind = isinstance(value, bool), "true or false"
+        elif isinstance(want, int):
+            ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+        elif isinstance(want, float):
+            ok, kind = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+        elif isinstance(want, str):
+            ok, kind = isinstance(value, str), "a string"
+        else:
+            ok, kind = isinstance(value, list) and all(isinstance(v, str) for v in value), "a list of strings"
+        return None if ok else f"must be {kind}, not {value!r}"
+
+    def schema(self) -> dict:
+        d = self.default
+        kind = ({"type": "boolean"} if isinstance(d, bool) else {"type": "integer"} if isinstance(d, int) else
+                {"type": "number"} if isinstance(d, float) else {"type": "string"} if isinstance(d, str) else
+                {"type": "array", "items": {"type": "string"}})
+        return {**kind, "default": d, "description": self.help}
+
+
 @dataclass
 class Rule:
     code: str
@@ -85,10 +117,19 @@ class Rule:
     check: Callable[..., Iterable[Problem]]
     severity: str = "warning"
     tags: tuple[str, ...] = ()
-    fixable: bool = False
+    fix: str = "none"  # FIX_APPLICABILITY: the engine drops (and reports) a fix the declaration does not allow
     aliases: tuple[str, ...] = ()
     doc: str = ""
     origin: str = "cardlint"
+    options: dict[str, Option] = field(default_factory=dict)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix != "none"
+
+    def allows(self, fix: Fix) -> bool:
+        """Whether the declaration allows the rule to yield this fix."""
+        return self.fix == "unsafe" or (self.fix == "safe" and fix.safe)
 
     def owns(self, finding: "Finding") -> bool:
         """Whether the finding is this rule's (codes are unique in a registry)."""
@@ -101,6 +142,12 @@ class Rule:
             raise ValueError(f"rule name {self.name!r} must be kebab-case")
         if self.severity not in SEVERITIES:
             raise ValueError(f"rule {self.code}: severity must be one of {', '.join(SEVERITIES)}")
+        if self.fix not in FIX_APPLICABILITY:
+            raise ValueError(f"rule {self.code}: fix must be one of {', '.join(FIX_APPLICABILITY)}")
+        for key, option in self.options.items():
+            if not _NAME.match(key) or not isinstance(option, Option) or option.problem(option.default):
+                raise ValueError(f"rule {self.code}: option {key!r} must be a kebab-case name with an Option "
+                                 "whose default is a boolean, number, string or list of strings")
 
 
 def cleandoc(doc: str) -> str:
@@ -112,12 +159,15 @@ def cleandoc(doc: str) -> str:
 
 
 def rule(code: str, name: str, summary: str, *, severity: str = "warning", tags: Iterable[str] = (),
-         fixable: bool = False, aliases: Iterable[str] = ()):
+         fix: str = "none", options: dict[str, Option] | None = None, aliases: Iterable[str] = ()):
     """Declare a rule: the decorated function takes (card, ctx) and yields Problems. Its docstring
-    is the rule's documentation (what it does, why it matters, an example, the fix)."""
+    is the rule's documentation (what it finds, Why, Example, Not flagged, Fix). `fix`: whether its
+    Problems carry fixes ("none", "safe": only safe ones, "unsafe": unsafe ones too); `options`: its
+    settings, by name."""
 
     def wrap(fn):
         return Rule(code=code, name=name, summary=summary, check=fn, severity=severity, tags=tuple(tags),
-                    fixable=fixable, aliases=tuple(aliases), doc=cleandoc(fn.__doc__ or summary))
+                    fix=fix, options=dict(options or {}), aliases=tuple(aliases),
+                    doc=cleandoc(fn.__doc__ or summary))
 
     return wrap

@@ -18,6 +18,10 @@ class Section:
     title: str
     line: int  # heading line, 1-based; 0 for the root
     slug: str = ""
+    # where the heading's text is written on its line, Markdown source and all (`LOUD\_NAME`, not the title
+    # `LOUD_NAME`): card.lines[line - 1][title_column - 1:title_end_column - 1]; 1-based, the end exclusive
+    title_column: int = 0
+    title_end_column: int = 0
     end_line: int = 0  # last line of the whole span, subsections included
     content_end: int = 0  # last line of its own content, before its first subsection
     token_start: int = 0  # own content tokens: tokens[token_start:token_end]
@@ -154,6 +158,17 @@ class Card:
         """Indexes of the lines that name rather than tell: headings and table header rows."""
         return {s.line - 1 for s in self.sections} | {t.map[0] for t in self.tokens if t.type == "thead_open" and t.map}
 
+    def _title_span(self, line: int, source: str) -> tuple[int, int]:
+        """Columns of a heading's text on its line (a setext heading's first line); after the #s when the
+        parser changed the text."""
+        raw = self.lines[line - 1]
+        first = source.split("\n", 1)[0]
+        at = raw.find(first) if first else -1
+        if at < 0:
+            at = len(raw) - len(raw.lstrip().lstrip("#").lstrip())
+            return at + 1, len(raw.rstrip()) + 1
+        return at + 1, at + len(first) + 1
+
     @cached_property
     def root(self) -> Section:
         root = Section(level=0, title="", line=0)
@@ -173,6 +188,7 @@ class Card:
             seen[base] = n + 1
             slug = base if n == 0 else f"{base}-{n}"
             sec = Section(level=level, title=title, line=line, slug=slug, token_start=i + 3)
+            sec.title_column, sec.title_end_column = self._title_span(line, toks[i + 1].content)
             pending.token_end, pending.content_end = i, line - 1
             while stack[-1].level >= level:
                 stack.pop().end_line = line - 1

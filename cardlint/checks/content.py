@@ -168,7 +168,7 @@ def template_boilerplate(card, ctx):
 
 
 @rule("CL206", "optional-marker", "Headings or field labels still carry a template's \"[optional]\".",
-      tags=TAGS, fixable=True)
+      tags=TAGS, fix="safe")
 def optional_marker(card, ctx):
     """Headings or bold field labels that still carry a template's "[optional]" ("## Citation
     [optional]", "**Paper [optional]:**").
@@ -216,7 +216,7 @@ def _heading_fix(card, sec, idx: int, m) -> Fix:
 
 
 @rule("CL207", "missing-section", "A section the card's template profile requires is absent.", tags=TAGS,
-      fixable=True)
+      fix="unsafe")
 def missing_section(card, ctx):
     """A section that the card's template profile requires is absent. Each profile (rules/profiles)
     lists the sections its cards need, with the heading aliases that count ("Uses", "Intended uses &
@@ -243,7 +243,7 @@ def missing_section(card, ctx):
     if not missing:
         return
     first = next((s for s in card.sections), None)
-    line = first.line if first else card.body_start + 1
+    line = first.line if first else min(card.body_start + 1, len(card.lines))
     end = len(card.lines)
     for row in missing:
         skeleton = f"\n## {row.title}\n\n<!-- Write this section: the {ctx.profile.name} profile requires it. -->\n"

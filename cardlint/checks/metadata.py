@@ -77,7 +77,7 @@ def _value_fix(fm, path, value, description: str) -> Fix | None:
 
 # -- the block itself --------------------------------------------------------------------------------
 @rule("CL101", "missing-front-matter", "The Hub finds no metadata block at the top of the card.", tags=TAGS,
-      fixable=True)
+      fix="unsafe")
 def missing_front_matter(card, ctx):
     """The Hub finds no metadata block: there is no YAML block opening with `---` on the first
     non-blank line, or a block exists but a UTF-8 byte-order mark or text before it hides it.
@@ -202,7 +202,7 @@ def missing_license(card, ctx):
 
 
 @rule("CL104", "unknown-license", "The license is not one of the Hub's license ids.", severity="error",
-      tags=TAGS + ("hub",), fixable=True)
+      tags=TAGS + ("hub",), fix="safe")
 def unknown_license(card, ctx):
     """The license is not one of the Hub's license ids (lowercase, e.g. `apache-2.0`).
 
@@ -390,7 +390,7 @@ def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None, effe
                   fix=_value_fix(fm, (key,), guess, f"{key} -> {guess}") if guess and guess.lower() == value.lower() else None)
 
 
-@rule("CL108", "unknown-pipeline-tag", "pipeline_tag is not one of the Hub's tasks.", tags=TAGS, fixable=True)
+@rule("CL108", "unknown-pipeline-tag", "pipeline_tag is not one of the Hub's tasks.", tags=TAGS, fix="safe")
 def unknown_pipeline_tag(card, ctx):
     """`pipeline_tag` is not one of the Hub's task ids (`text-classification`, `image-segmentation`, ...).
 
@@ -419,7 +419,7 @@ _LIBRARY_NOTES = {
 }
 
 
-@rule("CL109", "unknown-library-name", "library_name is not one of the Hub's library ids.", tags=TAGS, fixable=True)
+@rule("CL109", "unknown-library-name", "library_name is not one of the Hub's library ids.", tags=TAGS, fix="safe")
 def unknown_library_name(card, ctx):
     """`library_name` is not one of the Hub's library ids, which are case-sensitive (`transformers`,
     `sentence-transformers`, `timm`, `PaddleOCR`).
@@ -440,7 +440,7 @@ def unknown_library_name(card, ctx):
 
 
 @rule("CL110", "invalid-language", "A language is not a lowercase ISO 639-1, 639-2 or 639-3 code.",
-      tags=TAGS, fixable=True)
+      tags=TAGS, fix="safe")
 def invalid_language(card, ctx):
     """A `language` entry is not a lowercase ISO 639 code or a special value, or YAML read it as a
     boolean (an unquoted `no`, Norwegian, is false), or a dataset card gives a single string.
@@ -699,7 +699,7 @@ def _describe(error) -> str:
 
 
 @rule("CL112", "invalid-metadata", "A metadata key has a type or value the Hub rejects.", severity="error",
-      tags=TAGS + ("hub",), fixable=True)
+      tags=TAGS + ("hub",), fix="safe")
 def invalid_metadata(card, ctx):
     """The front matter breaks cardlint's JSON Schema for model or dataset card metadata
     (rules/schemas) in a way the more specific rules do not cover: `widget` must be a list, `tags` a

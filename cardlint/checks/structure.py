@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 
 from ..card import MAX_SCAN, Section
-from ..rule import Edit, Fix, Problem, rule
+from ..rule import Edit, Fix, Option, Problem, rule
 
 TAGS = ("structure",)
 
 
 @rule("CL301", "pipe-mangled-file", "The whole file was copied from a rendered table view (every line ends in \" |\").",
-      severity="error", tags=TAGS, fixable=True)
+      severity="error", tags=TAGS, fix="safe")
 def pipe_mangled_file(card, ctx):
     """The whole file was copied out of a rendered view: every line is wrapped as `text |` with a `|`
     line between each pair. cardlint recovers the card (line k of the card is line 2k of the file),
@@ -154,7 +154,7 @@ def _tabular(line: str) -> bool:
 
 
 @rule("CL303", "joined-lines", "Lines laid out as a table or key/value list that render as one paragraph.", tags=TAGS,
-      fixable=True)
+      fix="unsafe")
 def joined_lines(card, ctx):
     """Three or more "Label: value" lines, or lines with aligned columns, in one paragraph.
 
@@ -225,7 +225,7 @@ _SUSPECT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u
 
 
 @rule("CL304", "mojibake", "Text that was UTF-8 decoded as Latin-1/cp1252 (\"RÂ²\", \"Ã©\"), or U+FFFD.",
-      tags=TAGS, fixable=True)
+      tags=TAGS, fix="safe")
 def mojibake(card, ctx):
     """Text that was UTF-8 decoded as Latin-1 or Windows-1252 ("RÂ²" for "R²", "Ã©" for "é"), or
     the replacement character U+FFFD (�) that a lossy conversion leaves.
@@ -321,7 +321,7 @@ _MARKDOWN_LINE = re.compile(r"^\s{0,3}#{2,6}\s+\S|^\s*\|.*\|\s*$|!?\[[^\]]+\]\((
 
 
 @rule("CL306", "unclosed-code-fence", "A fenced code block is never closed and swallows the rest of the card.",
-      severity="error", tags=TAGS, fixable=True)
+      severity="error", tags=TAGS, fix="safe")
 def unclosed_code_fence(card, ctx):
     """A ``` (or ~~~) fence opened and never closed, so it runs to the end of the file and the text
     after it renders as code.
@@ -364,7 +364,9 @@ def unclosed_code_fence(card, ctx):
                       f"as code (\"{hidden[0].strip()[:40]}\" and the rest)", fix=fix)
 
 
-@rule("CL307", "duplicate-heading", "Two sibling headings with the same text.", tags=TAGS)
+@rule("CL307", "duplicate-heading", "Two sibling headings with the same text.", tags=TAGS,
+      options={"allow": Option([], "Heading texts that may repeat under one parent (compared without case), "
+                                   "for a template that repeats them.")})
 def duplicate_heading(card, ctx):
     """Two headings with the same text under the same parent heading, over different content.
 
@@ -376,14 +378,16 @@ def duplicate_heading(card, ctx):
     Not flagged: the same heading text under different parents ("### Results" under two models);
     headings with no text; the card's title repeated as a banner further down; a heading repeated over
     the same content (two empty placeholders: empty-section reports those), where no reader or link
-    loses anything.
+    loses anything; headings listed in the `allow` option (a hub whose template repeats "Results" per
+    dataset sets `allow = ["Results"]` in `[tool.cardlint.rules.duplicate-heading]`).
 
     Fix: merge the sections, or give them distinct titles."""
+    allowed = {" ".join(text.lower().split()) for text in ctx.options["allow"]}
     for parent in [card.root, *card.sections]:
         seen: dict[str, Section] = {}
         for child in parent.children:
             key = " ".join(child.title.lower().split())
-            if not key:
+            if not key or key in allowed:
                 continue
             first = seen.get(key)
             if first is None:

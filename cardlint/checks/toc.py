@@ -15,7 +15,7 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[*_`]", "", text).lower().split())
 
 
-@rule("CL401", "duplicate-toc-entry", "A table of contents lists the same entry twice.", tags=TAGS, fixable=True)
+@rule("CL401", "duplicate-toc-entry", "A table of contents lists the same entry twice.", tags=TAGS, fix="safe")
 def duplicate_toc_entry(card, ctx):
     """A table of contents lists the same entry twice: the same text, or the same target.
 
@@ -69,7 +69,7 @@ def _closest_slug(target: str, slugs: list[str]) -> list[str]:
 
 
 @rule("CL402", "broken-toc-link", "An in-page link whose anchor matches no heading or HTML anchor.", tags=TAGS,
-      fixable=True)
+      fix="unsafe")
 def broken_toc_link(card, ctx):
     """An in-page link (`[Uses](#uses)`) whose anchor is neither the GitHub-style slug of a heading
     (lowercase, punctuation removed, spaces to hyphens, -1, -2 ... for repeats) nor an explicit
@@ -100,7 +100,7 @@ def broken_toc_link(card, ctx):
 
 
 @rule("CL403", "toc-out-of-sync", "A table of contents misses headings or lists them out of order.",
-      severity="info", tags=TAGS, fixable=True)
+      severity="info", tags=TAGS, fix="unsafe")
 def toc_out_of_sync(card, ctx):
     """A table of contents that no longer matches the headings: a heading at a level it covers is not
     listed, or its entries are not in the order of the headings.

@@ -36,7 +36,8 @@ def cmd_rules(args) -> int:
         return EXIT_OK
     if args.format == "json":
         import json
-        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "fixable": r.fixable,
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "fixable": r.fixable, "fix": r.fix,
+                           "options": {k: {"default": o.default, "help": o.help} for k, o in r.options.items()},
                            "tags": list(r.tags), "summary": r.summary, "origin": r.origin} for r in registry.rules],
                          indent=2))
     elif args.format == "markdown":
@@ -53,7 +54,7 @@ def rules_markdown(registry) -> str:
     rows = ["| code | name | severity | fix | what it finds |", "| --- | --- | --- | --- | --- |"]
     for r in registry.rules:
         summary = r.summary.replace("|", "\\|")
-        rows.append(f"| {r.code} | `{r.name}` | {r.severity} | {'yes' if r.fixable else ''} | {summary} |")
+        rows.append(f"| {r.code} | `{r.name}` | {r.severity} | {'' if r.fix == 'none' else r.fix} | {summary} |")
     rows += ["", "What each rule deliberately does not flag:", ""]
     for r in registry.rules:
         quiet = " ".join(doc_sections(r.doc).get("Not flagged", "").split())
