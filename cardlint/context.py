@@ -66,9 +66,19 @@ class Context:
         return "model"
 
     @cached_property
-    def profile(self):
+    def _profile_choice(self):
         from .score import choose_profile
         return choose_profile(self.card, self.config, self.card_type)
+
+    @property
+    def profile(self):
+        """The template profile the card is held against (configured, or detected, or the fallback)."""
+        return self._profile_choice[0]
+
+    @property
+    def profile_detected(self) -> bool:
+        """Whether the card's own text matched the profile's signature (not configured, not the fallback)."""
+        return self._profile_choice[1]
 
     @cached_property
     def assessment(self):

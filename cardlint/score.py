@@ -70,15 +70,16 @@ def template_profile(path: str) -> Profile:
                           "detect": []}, path)
 
 
-def choose_profile(card, config, card_type: str) -> Profile:
+def choose_profile(card, config, card_type: str) -> tuple[Profile, bool]:
+    """(the profile the card is held against, whether it was detected from the card's own text)."""
     if config.template:  # absolute: made so by the configuration file or the command line
-        return template_profile(config.template)
+        return template_profile(config.template), False
     known = profiles(tuple(config.rule_packs))
     if config.profile:
         if config.profile not in known:
             raise PackError(f"unknown profile {config.profile!r}; known: {', '.join(sorted(known))}")
-        return known[config.profile]
-    return detect_profile(card, known, card_type)[0]
+        return known[config.profile], False
+    return detect_profile(card, known, card_type)
 
 
 def detect_profile(card, known: dict[str, Profile], card_type: str) -> tuple[Profile, bool]:
@@ -148,8 +149,7 @@ def assess(ctx) -> Assessment:
     units += [(_weight(r), r.status == "filled") for r in rows if r.topic == "other"]
     total = sum(w for w, _ in units)
     score = round(100 * sum(w for w, ok in units if ok) / total, 1) if total else 100.0
-    detected = ctx.config.profile is None and not ctx.config.template and bool(profile.detect)
-    return Assessment(profile.name, detected, score, rows, topics)
+    return Assessment(profile.name, ctx.profile_detected, score, rows, topics)
 
 
 def _weight(row: Row) -> int:

@@ -132,3 +132,19 @@ def test_min_score_in_report(tmp_path):
     card.write_text(HF_BLANK)
     proc = run_cli("report", "--min-score", "50", str(card))
     assert proc.returncode == 1 and b"below the minimum 50" in proc.stderr
+
+
+@pytest.mark.parametrize("text, profile, detected", [
+    # a dataset card in no template's shape falls back to hf-dataset: not detected
+    ("---\ntask_categories: [text-classification]\n---\n# Reviews\n\nSome rows.\n", "hf-dataset", False),
+    ("# A model\n\nIt sorts.\n", "minimal", False),
+    # the Hugging Face dataset template's own wording: detected
+    ("---\ntask_categories: [text-classification]\n---\n# Dataset Card for Reviews\n\n## Dataset Description\n\n"
+     "- **Homepage:** x\n\n### Dataset Summary\n\nRows.\n\n## Dataset Structure\n\n### Data Instances\n\nOne.\n\n"
+     "### Data Fields\n\nTwo.\n\n## Dataset Creation\n\n### Curation Rationale\n\nThree.\n", "hf-dataset", True),
+])
+def test_profile_detected_says_whether_the_card_matched(text, profile, detected):
+    result = lint_bytes(text.encode(), "README.md", Config(), load())
+    assert (result.profile, result.profile_detected) == (profile, detected)
+    chosen = lint_bytes(text.encode(), "README.md", Config(profile=profile), load())
+    assert (chosen.profile, chosen.profile_detected) == (profile, False)  # configured, not detected
