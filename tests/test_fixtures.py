@@ -77,3 +77,28 @@ def test_quick_schema_check_agrees_with_jsonschema():
         def agree(data):
             assert quick_valid(data, schema(name), schema(name)) == validator.is_valid(data), data
         agree()
+
+
+def test_model_index_problems_are_the_schema_errors():
+    """The messages are worded in Python, the shape is the schema's: no problem exactly when the schema
+    holds, and every problem points inside the model-index."""
+    import jsonschema
+    from hypothesis import given, settings, strategies as st
+
+    from cardlint.checks.metadata import model_index_problems
+    from cardlint.packs import schema
+
+    node = schema("model-card")["properties"]["model-index"]
+    keys = st.sampled_from(["name", "results", "task", "dataset", "metrics", "type", "value", "source", "url",
+                            "config", "split", "args"])
+    leaf = st.one_of(st.none(), st.text(max_size=2), st.integers(0, 3), st.booleans())
+    values = st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                        st.dictionaries(keys, inner, max_size=5)), max_leaves=25)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(values, max_size=2) | values)
+    def agree(mi):
+        problems = list(model_index_problems(mi))
+        assert (not problems) == (mi is None or jsonschema.Draft202012Validator(node).is_valid(mi)), (mi, problems)
+        assert all(path[0] == "model-index" and message.startswith(("must", "is empty")) for path, message in problems)
+    agree()

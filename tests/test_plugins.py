@@ -124,3 +124,79 @@ def test_a_registry_of_one_rule_still_reports_its_crash():
     assert [(f.name, f.code) for f in findings] == [("internal-error", "CL002")]
     assert "always-crashes crashed: KeyError" in findings[0].message
     assert {r.name for r in registry.rules} >= {"unreadable-file", "internal-error", "file-too-large"}
+
+
+def readme_rule_source() -> str:
+    """The complete rule of the README's "Writing a rule", as the README has it."""
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Writing a rule"):readme.index("## Security")]
+    blocks = [b.split("\n", 1)[1] for b in section.split("```python")[1:]]
+    return next(b[:b.index("```")] for b in blocks if "@rule(" in b)
+
+
+FIXTURE = """\
+---
+license: mit
+---
+
+# Sorter
+
+<!-- expect[+1]: shouting-heading -->
+## LOUD\\_NAME
+
+Text.
+
+## FAQ
+
+Short headings may be capitals.
+
+<!-- expect[+1]: shouting-heading -->
+## TRAINING DATA
+
+Text.
+
+## Evaluation
+
+Text.
+"""
+
+
+def test_the_readme_rule_works_as_written(tmp_path):
+    """The README's example rule, copied as a plugin: its fixtures (with a fixed text) pass under
+    cardlint.testing, and the installed plugin runs from the command line with its option configured."""
+    from cardlint.testing import check_fixture, fixture_cases
+    site = tmp_path / "site"
+    site.mkdir()
+    make_distribution(site, "cardlint_style", readme_rule_source(), "style = cardlint_style\n")
+    namespace: dict = {}
+    exec(readme_rule_source(), namespace)
+    shouting = namespace["shouting_heading"]
+
+    folder = tmp_path / "fixtures" / "shouting-heading"
+    folder.mkdir(parents=True)
+    (folder / "headings.md").write_text(FIXTURE)
+    (folder / "headings.fixed.md").write_text(FIXTURE.replace("## LOUD\\_NAME", "## Loud\\_name")
+                                              .replace("## TRAINING DATA", "## Training data"))
+    (folder / "short.md").write_text(FIXTURE.replace("## FAQ", "<!-- expect[+1]: shouting-heading -->\n## FAQ")
+                                     + "\n<!-- fixture-config\nrules: {shouting-heading: {min-length: 3}}\n-->\n")
+    cases = fixture_cases(tmp_path / "fixtures")
+    assert [c.name for _, c in cases] == ["headings.md", "short.md"]
+    for rule_name, card in cases:
+        assert check_fixture(card, rule_name, rules=[shouting]) == [], card.name
+    # the harness is not a rubber stamp: a wrong fixed text fails it
+    (folder / "headings.fixed.md").write_text(FIXTURE)
+    assert check_fixture(folder / "headings.md", rules=[shouting])
+
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / "README.md").write_text(FIXTURE)
+    env = {"PYTHONPATH": str(site)}
+    lines = lambda proc: sorted(f["line"] for f in json.loads(proc.stdout)["files"][0]["findings"]
+                                if f["name"] == "shouting-heading")
+    assert lines(run_cli("check", "--format", "json", str(project / "README.md"), env=env)) == [8, 17]
+    (project / "pyproject.toml").write_text("[tool.cardlint.rules.shouting-heading]\nmin-length = 20\n")
+    assert lines(run_cli("check", "--format", "json", str(project / "README.md"), env=env)) == []
+    (project / "pyproject.toml").write_text("[tool.cardlint.rules.shouting-heading]\nmin-lenght = 2\n")
+    bad = run_cli("check", str(project / "README.md"), env=env)
+    assert bad.returncode == 2 and b"has no option 'min-lenght' (its options: min-length)" in bad.stderr

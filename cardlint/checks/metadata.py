@@ -502,79 +502,59 @@ def invalid_language(card, ctx):
 _NULL_VALUE = "is empty (null): the result says nothing; give the measured value, or remove the metric"
 
 
+# What each part of a model-index is, for the messages (the shape itself is in the JSON Schema): an instance
+# path with list indexes as [] -> what a wrong value there must be
+_MI_WHAT = {
+    ("model-index",): "a list of models (each with name and results)",
+    ("model-index", "[]"): "a mapping with name and results",
+    ("model-index", "[]", "results", "[]"): "a mapping with task, dataset and metrics",
+    ("model-index", "[]", "results", "[]", "metrics", "[]"): "a mapping with type and value",
+    ("model-index", "[]", "results", "[]", "source"): "a mapping with url",
+}
+# the order the Hub's own validator names sibling keys in (so findings at one place come in that order)
+_MI_KEYS = ("type", "name", "results", "task", "dataset", "config", "split", "revision", "args", "metrics",
+            "value", "source", "url")
+
+
+def _missing(key: str) -> str:
+    return "must have property 'url' (required when source is given)" if key == "url" else f"must have property '{key}'"
+
+
 def model_index_problems(mi):
-    """(path, message) for every problem in a model-index, in the Hub's wording."""
-    root = ("model-index",)
+    """(path, message) for every problem in a model-index, checked by the model card JSON Schema and
+    worded as the Hub words them: a required key that is absent or empty is missing (on the mapping that
+    lacks it), a metric's empty value is an empty result."""
     if mi is None:
         return
-    if not isinstance(mi, list):
-        yield root, "must be a list of models (each with name and results)"
+    node = schema("model-card")["properties"]["model-index"]
+    if quick_valid(mi, node, node):
         return
-
-    def need(obj, path, key, kind=str):
-        if not isinstance(obj, dict) or key not in obj or obj[key] is None:
-            return (path, f"must have property '{key}'")
-        if kind is str and not isinstance(obj[key], str):
-            return (path + (key,), "must be a string")
-        if kind is list and not isinstance(obj[key], list):
-            return (path + (key,), "must be a list")
-        if kind is dict and not isinstance(obj[key], dict):
-            return (path + (key,), "must be a mapping")
-        return None
-
-    for i, entry in enumerate(mi):
-        p = root + (i,)
-        if not isinstance(entry, dict):
-            yield p, "must be a mapping with name and results"
+    import jsonschema
+    found = []
+    for error in jsonschema.Draft202012Validator(node).iter_errors(mi):
+        path = ("model-index", *error.absolute_path)
+        shape = tuple("[]" if isinstance(p, int) else p for p in path)
+        if error.validator == "required":
+            for key in error.validator_value:
+                if key not in error.instance:
+                    found.append((path + (key,), path, _missing(key)))
             continue
-        for prob in (need(entry, p, "name"), need(entry, p, "results", list)):
-            if prob:
-                yield prob
-        for j, res in enumerate(entry.get("results") if isinstance(entry.get("results"), list) else []):
-            rp = p + ("results", j)
-            if not isinstance(res, dict):
-                yield rp, "must be a mapping with task, dataset and metrics"
-                continue
-            for key in ("task", "dataset"):
-                prob = need(res, rp, key, dict)
-                if prob:
-                    yield prob
-            if isinstance(res.get("task"), dict):
-                prob = need(res["task"], rp + ("task",), "type")
-                if prob:
-                    yield prob
-            ds = res.get("dataset")
-            if isinstance(ds, dict):
-                for key in ("type", "name"):
-                    prob = need(ds, rp + ("dataset",), key)
-                    if prob:
-                        yield prob
-                for key in ("config", "split", "revision"):
-                    if key in ds and ds[key] is not None and not isinstance(ds[key], str):
-                        yield rp + ("dataset", key), "must be a string"
-                if "args" in ds and ds["args"] is not None and not isinstance(ds["args"], (dict, str)):
-                    yield rp + ("dataset", "args"), "must be a mapping"
-            prob = need(res, rp, "metrics", list)
-            if prob:
-                yield prob
-            for k, metric in enumerate(res.get("metrics") if isinstance(res.get("metrics"), list) else []):
-                mp = rp + ("metrics", k)
-                if not isinstance(metric, dict):
-                    yield mp, "must be a mapping with type and value"
-                    continue
-                prob = need(metric, mp, "type")
-                if prob:
-                    yield prob
-                if "value" not in metric:
-                    yield mp, "must have property 'value'"
-                elif metric["value"] is None:
-                    yield mp + ("value",), _NULL_VALUE
-            if "source" in res and res["source"] is not None:
-                src = res["source"]
-                if not isinstance(src, dict):
-                    yield rp + ("source",), "must be a mapping with url"
-                elif not src.get("url"):
-                    yield rp + ("source",), "must have property 'url' (required when source is given)"
+        parent, key = path[:-1], path[-1]
+        if error.validator == "not" and key == "value":
+            found.append((path, path, _NULL_VALUE))
+        elif key == "url" or (error.instance is None and isinstance(key, str)):  # a required key left empty is missing
+            found.append((path, parent, _missing(key)))
+        elif error.validator == "type":
+            kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            what = _MI_WHAT.get(shape) or ("a string" if "string" == kinds[0] else "a list" if "array" in kinds
+                                           else "a mapping")
+            found.append((path, path, f"must be {what}"))
+        else:
+            found.append((path, path, error.message))
+    order = lambda item: [p if isinstance(p, int) else _MI_KEYS.index(p) if p in _MI_KEYS else len(_MI_KEYS)
+                          for p in item[0][1:]]
+    for _, where, message in sorted(dict.fromkeys(found), key=order):
+        yield where, message
 
 
 @rule("CL111", "invalid-model-index", "model-index is missing required keys or has wrong types.", severity="error",
@@ -643,6 +623,9 @@ def quick_valid(instance, node: dict, root: dict) -> bool:
                 return False
         elif key == "enum":
             if instance not in value:
+                return False
+        elif key == "not":
+            if quick_valid(instance, value, root):
                 return False
         elif key == "minLength":
             if isinstance(instance, str) and len(instance) < value:
