@@ -11,13 +11,14 @@ from .engine_rules import ENGINE_RULES
 from .rule import Rule
 
 ENTRY_POINT_GROUP = "cardlint.rules"
-BUILTIN_MODULES = (
-    "cardlint.checks.score",
-    "cardlint.checks.metadata",
-    "cardlint.checks.content",
-    "cardlint.checks.structure",
-    "cardlint.checks.toc",
-)
+CHECKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "checks")
+
+
+def builtin_modules() -> list[str]:
+    """Every module of cardlint/checks/ whose name does not start with an underscore (those hold helpers):
+    a new family module is found without being listed anywhere."""
+    return sorted(f"cardlint.checks.{name[:-3]}" for name in os.listdir(CHECKS)
+                  if name.endswith(".py") and not name.startswith("_"))
 
 
 @dataclass
@@ -132,9 +133,9 @@ def load() -> Registry:
     if _CACHE is not None:
         return _CACHE
     reg = Registry()
-    for name in BUILTIN_MODULES:
-        for r in sorted(rules_of(importlib.import_module(name)), key=lambda r: r.code):
-            reg.add(r, "cardlint")
+    built_in = [r for name in builtin_modules() for r in rules_of(importlib.import_module(name))]
+    for r in sorted(built_in, key=lambda r: r.code):
+        reg.add(r, "cardlint")
     for name, value in entry_points(ENTRY_POINT_GROUP):
         try:
             found = rules_of(_load_entry_point(value))

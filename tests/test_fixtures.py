@@ -60,7 +60,7 @@ def test_quick_schema_check_agrees_with_jsonschema():
     import jsonschema
     from hypothesis import given, settings, strategies as st
 
-    from cardlint.checks.metadata import quick_valid
+    from cardlint.card.schema import quick_valid
     from cardlint.packs import schema
 
     scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5),
@@ -85,7 +85,7 @@ def test_model_index_problems_are_the_schema_errors():
     import jsonschema
     from hypothesis import given, settings, strategies as st
 
-    from cardlint.checks.metadata import model_index_problems
+    from cardlint.checks.schema import model_index_problems
     from cardlint.packs import schema
 
     node = schema("model-card")["properties"]["model-index"]

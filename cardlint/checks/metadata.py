@@ -1,78 +1,13 @@
-"""Metadata rules: the card's YAML front matter checked offline, the way the Hub checks it (CL1xx)."""
+"""Metadata rules: the card's YAML front matter checked offline, the way the Hub checks it (CL101-CL110,
+CL113; the schema rules are in schema.py)."""
 from __future__ import annotations
 
-import difflib
 import re
 
-from ..card import MAX_SCAN, yaml_scalar
-from ..packs import schema, vocab, vocab_list
+from ..card import MAX_SCAN
+from ..packs import vocab, vocab_list
 from ..rule import Edit, Fix, Problem, rule
-
-TAGS = ("metadata",)
-
-
-def _fm(card):
-    """The front matter if it parsed into a mapping; None otherwise (other rules report why)."""
-    fm = card.front_matter
-    return fm if fm is not None and isinstance(fm.data, dict) else None
-
-
-def _q(value) -> str:
-    text = str(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return '"' + text.replace('"', '\\"') + '"'
-
-
-def _path(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _items(value, key: str):
-    """(path, item) for a value that may be one item or a list of them."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            yield (key, i), item
-    elif value is not None:
-        yield (key,), value
-
-
-def closest(value: str, choices, *, cutoff: float | None = 0.75) -> str | None:
-    """The choice a user most likely meant: same text in another case, the same with spaces or
-    underscores for hyphens or without the word "license", else the nearest spelling."""
-    lower = {c.lower(): c for c in choices}
-    v = value.strip().lower()
-    if v in lower:
-        return lower[v]
-    norm = re.sub(r"[\s_]+", "-", v)
-    norm = re.sub(r"-?\blicen[sc]e\b-?", "-", norm).strip("-")
-    norm = re.sub(r"-+", "-", norm)
-    for cand in (norm, norm.replace("-v", "-"), re.sub(r"(\d)$", r"\1.0", norm)):
-        if cand in lower:
-            return lower[cand]
-    if cutoff is None:  # only exact spelling variants
-        return None
-    match = difflib.get_close_matches(norm, list(lower), n=1, cutoff=cutoff)
-    return lower[match[0]] if match else None
-
-
-def _value_fix(fm, path, value, description: str) -> Fix | None:
-    """Replace a scalar value node in place with `value` (a string, or a list of strings), written so that
-    YAML reads back exactly that value and type; the rest of the YAML stays byte for byte."""
-    if path not in fm.positions or path not in fm.ends or path not in fm.sources:
-        return None
-    source = fm.sources[path]
-    quote = source[:1] if source[:1] in ("'", '"') else ""
-    if isinstance(value, list):
-        text = "[" + ", ".join(yaml_scalar(v, quote, flow=True) for v in value) + "]"
-    else:
-        text = yaml_scalar(value, quote)
-    (l1, c1), (l2, c2) = fm.positions[path], fm.ends[path]
-    return Fix((Edit(l1, c1, l2, c2, text, expect=source),), safe=True, description=description,
-               metadata=((path, value),))
+from ._front import TAGS, closest, items, json_path, mapping, quoted, value_fix
 
 
 # -- the block itself --------------------------------------------------------------------------------
@@ -190,7 +125,7 @@ def missing_license(card, ctx):
 
     Fix: set a Hub license id (`apache-2.0`, `mit`, `cc-by-4.0`, ...) or `license: other` with
     `license_name` and `license_link`."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is None:
         return
     data = fm.data
@@ -213,27 +148,27 @@ def unknown_license(card, ctx):
     Not flagged: an empty license (that is `missing-license`); `other` and `unknown`, which are ids.
 
     Fix: use the id cardlint suggests; the safe fix rewrites a case or spelling variant."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is None:
         return
     known = vocab("licenses")
-    for path, value in _items(fm.data.get("license"), "license"):
+    for path, value in items(fm.data.get("license"), "license"):
         if value in (None, ""):
             continue
         if not isinstance(value, str):
             line, col = fm.where(path)
-            yield Problem(line, col, f"license {_q(value)} is not a license id; write a Hub license id such as apache-2.0")
+            yield Problem(line, col, f"license {quoted(value)} is not a license id; write a Hub license id such as apache-2.0")
             continue
         if value in known:
             continue
         line, col = fm.where(path)
         guess = closest(value, known)
         if guess:
-            fix = _value_fix(fm, path, guess, f"license {value} -> {guess}") if guess.lower() == value.lower() or \
+            fix = value_fix(fm, path, guess, f"license {value} -> {guess}") if guess.lower() == value.lower() or \
                 re.sub(r"[\s_-]+", "", guess.lower()) == re.sub(r"[\s_-]+|licen[sc]e", "", value.lower()) else None
-            yield Problem(line, col, f"license {_q(value)} is not a Hub license id; did you mean {_q(guess)}?", fix=fix)
+            yield Problem(line, col, f"license {quoted(value)} is not a Hub license id; did you mean {quoted(guess)}?", fix=fix)
         else:
-            yield Problem(line, col, f"license {_q(value)} is not a Hub license id; use an id from "
+            yield Problem(line, col, f"license {quoted(value)} is not a Hub license id; use an id from "
                           "https://huggingface.co/docs/hub/repositories-licenses or `other` with license_name")
 
 
@@ -253,7 +188,7 @@ def license_other_incomplete(card, ctx):
 
     Fix: add `license_name: my-license-1.0` and `license_link: LICENSE`, or use the Hub id if the
     license has one (e.g. `llama3.1`)."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is None:
         return
     lic = fm.data.get("license")
@@ -304,7 +239,7 @@ def missing_metrics(card, ctx):
     Not flagged: dataset cards; cards without front matter; results written only in the text.
 
     Fix: list the metric ids (`metrics: [accuracy, f1]`) or add evaluation results in `model-index`."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is None or ctx.card_type != "model":
         return
     metrics = fm.data.get("metrics")
@@ -352,18 +287,18 @@ def local_path_as_hub_id(card, ctx):
     Not flagged: ids without an owner (`imdb`, `bert-base-uncased`), which the Hub still resolves.
 
     Fix: use the Hub id of the dataset or model, or remove the entry."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is None:
         return
     for key in ("datasets", "base_model"):
-        for path, value in _items(fm.data.get(key), key):
+        for path, value in items(fm.data.get(key), key):
             if not isinstance(value, str):
                 continue
             reason = path_reason(value)
             if reason:
                 line, col = fm.where(path)
                 kind = "dataset" if key == "datasets" else "model"
-                yield Problem(line, col, f"{_path(path)} {_q(value)} is {reason}, not a Hub {kind} id; the Hub rejects "
+                yield Problem(line, col, f"{json_path(path)} {quoted(value)} is {reason}, not a Hub {kind} id; the Hub rejects "
                               f"it at push time: use an id like \"owner/name\" or remove the entry")
 
 
@@ -378,16 +313,16 @@ def _vocab_problem(fm, key: str, vocab_name: str, what: str, *, notes=None, effe
     known = vocab(vocab_name)
     if value in known:
         return
-    said = f"{key} {_q(value)} is not a Hub {what}{effect}"
+    said = f"{key} {quoted(value)} is not a Hub {what}{effect}"
     if notes and value.lower() in notes:
         yield Problem(line, col, f"{said}; {notes[value.lower()]}")
         return
     guess = closest(value, vocab_list(vocab_name), cutoff=0.8)
     near = guess or closest(value, vocab_list(vocab_name), cutoff=0.6)
-    hint = (f"did you mean {_q(guess)}?" if guess else f"the nearest id on the Hub's list is {_q(near)}" if near
+    hint = (f"did you mean {quoted(guess)}?" if guess else f"the nearest id on the Hub's list is {quoted(near)}" if near
             else f"see the list with `cardlint explain {key}`")
     yield Problem(line, col, f"{said}; {hint}",
-                  fix=_value_fix(fm, (key,), guess, f"{key} -> {guess}") if guess and guess.lower() == value.lower() else None)
+                  fix=value_fix(fm, (key,), guess, f"{key} -> {guess}") if guess and guess.lower() == value.lower() else None)
 
 
 @rule("CL108", "unknown-pipeline-tag", "pipeline_tag is not one of the Hub's tasks.", tags=TAGS, fix="safe")
@@ -403,7 +338,7 @@ def unknown_pipeline_tag(card, ctx):
     Not flagged: a card without `pipeline_tag` (the Hub infers it for transformers models).
 
     Fix: use the closest task id, or drop the key and let the Hub infer it."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is not None:
         yield from _vocab_problem(fm, "pipeline_tag", "pipeline-tags", "task id",
                                   effect=": the Hub shows no widget for it and lists the model under no task")
@@ -433,7 +368,7 @@ def unknown_library_name(card, ctx):
     Not flagged: a card without `library_name`; the ids of the Hub's list, which are case-sensitive.
 
     Fix: use the id of the library that loads the model."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is not None:
         yield from _vocab_problem(fm, "library_name", "library-names", "library id", notes=_LIBRARY_NOTES,
                                   effect=": the Hub shows no widget or code snippet for it")
@@ -457,14 +392,14 @@ def invalid_language(card, ctx):
     (`eng`) codes, ISO 639-5 family codes (`zle`), `multilingual` and `code`.
 
     Fix: quote `no`, lowercase the code, drop the region (`en-US` -> `en`)."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is None or "language" not in fm.data:
         return
     value = fm.data["language"]
     if isinstance(value, str) and ctx.card_type == "dataset":
         line, col = fm.where(("language",))
         yield Problem(line, col, f"language must be a list for a dataset card; write [{value}]",
-                      fix=_value_fix(fm, ("language",), [value], "language -> list"))
+                      fix=value_fix(fm, ("language",), [value], "language -> list"))
     if not isinstance(value, (list, str, bool)):
         if value is not None:
             line, col = fm.where(("language",))
@@ -472,7 +407,7 @@ def invalid_language(card, ctx):
         return
     valid = (vocab("languages-iso639-1") | vocab("languages-iso639-2") | vocab("languages-iso639-3")
              | vocab("languages-iso639-5") | {"multilingual", "code"})
-    for path, item in _items(value, "language"):
+    for path, item in items(value, "language"):
         line, col = fm.where(path)
         if isinstance(item, bool):
             word = {True: "yes/on/true", False: "no/off/false"}[item]
@@ -480,7 +415,7 @@ def invalid_language(card, ctx):
             yield Problem(line, col, f"YAML reads this language ({word}) as a boolean, not a code{hint}; quote it")
             continue
         if not isinstance(item, str):
-            yield Problem(line, col, f"language {_q(item)} is not a language code")
+            yield Problem(line, col, f"language {quoted(item)} is not a language code")
             continue
         if item in valid:
             continue
@@ -492,274 +427,10 @@ def invalid_language(card, ctx):
             if base in valid:
                 guess = base
         if guess:
-            fix = _value_fix(fm, path, guess, f"language {item} -> {guess}") if guess == item.lower() else None
-            yield Problem(line, col, f"language {_q(item)} is not a lowercase ISO 639 code; did you mean {_q(guess)}?", fix=fix)
+            fix = value_fix(fm, path, guess, f"language {item} -> {guess}") if guess == item.lower() else None
+            yield Problem(line, col, f"language {quoted(item)} is not a lowercase ISO 639 code; did you mean {quoted(guess)}?", fix=fix)
         else:
-            yield Problem(line, col, f"language {_q(item)} is not an ISO 639-1, 639-2 or 639-3 code (e.g. \"en\", \"fra\")")
-
-
-# -- model-index ------------------------------------------------------------------------------------------
-_NULL_VALUE = "is empty (null): the result says nothing; give the measured value, or remove the metric"
-
-
-# What each part of a model-index is, for the messages (the shape itself is in the JSON Schema): an instance
-# path with list indexes as [] -> what a wrong value there must be
-_MI_WHAT = {
-    ("model-index",): "a list of models (each with name and results)",
-    ("model-index", "[]"): "a mapping with name and results",
-    ("model-index", "[]", "results", "[]"): "a mapping with task, dataset and metrics",
-    ("model-index", "[]", "results", "[]", "metrics", "[]"): "a mapping with type and value",
-    ("model-index", "[]", "results", "[]", "source"): "a mapping with url",
-}
-# the order the Hub's own validator names sibling keys in (so findings at one place come in that order)
-_MI_KEYS = ("type", "name", "results", "task", "dataset", "config", "split", "revision", "args", "metrics",
-            "value", "source", "url")
-
-
-def _missing(key: str) -> str:
-    return "must have property 'url' (required when source is given)" if key == "url" else f"must have property '{key}'"
-
-
-def model_index_problems(mi):
-    """(path, message) for every problem in a model-index, checked by the model card JSON Schema and
-    worded as the Hub words them: a required key that is absent or empty is missing (on the mapping that
-    lacks it), a metric's empty value is an empty result."""
-    if mi is None:
-        return
-    node = schema("model-card")["properties"]["model-index"]
-    if quick_valid(mi, node, node):
-        return
-    import jsonschema
-    found = []
-    for error in jsonschema.Draft202012Validator(node).iter_errors(mi):
-        path = ("model-index", *error.absolute_path)
-        shape = tuple("[]" if isinstance(p, int) else p for p in path)
-        if error.validator == "required":
-            for key in error.validator_value:
-                if key not in error.instance:
-                    found.append((path + (key,), path, _missing(key)))
-            continue
-        parent, key = path[:-1], path[-1]
-        if error.validator == "not" and key == "value":
-            found.append((path, path, _NULL_VALUE))
-        elif key == "url" or (error.instance is None and isinstance(key, str)):  # a required key left empty is missing
-            found.append((path, parent, _missing(key)))
-        elif error.validator == "type":
-            kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            what = _MI_WHAT.get(shape) or ("a string" if "string" == kinds[0] else "a list" if "array" in kinds
-                                           else "a mapping")
-            found.append((path, path, f"must be {what}"))
-        else:
-            found.append((path, path, error.message))
-    order = lambda item: [p if isinstance(p, int) else _MI_KEYS.index(p) if p in _MI_KEYS else len(_MI_KEYS)
-                          for p in item[0][1:]]
-    for _, where, message in sorted(dict.fromkeys(found), key=order):
-        yield where, message
-
-
-@rule("CL111", "invalid-model-index", "model-index is missing required keys or has wrong types.", severity="error",
-      tags=TAGS + ("hub",))
-def invalid_model_index(card, ctx):
-    """`model-index` misses a required key (name, results, task.type, dataset.type, dataset.name,
-    metrics[].type, metrics[].value) or has a value of the wrong type.
-
-    Why: the Hub and huggingface_hub parse it into evaluation results; a wrong shape makes the push
-    fail or the results vanish.
-
-    Example:
-        dataset:
-          config: 2017   <- a number: "model-index[0].results[0].dataset.config" must be a string
-
-    Not flagged: optional keys that are absent (args, config, split, verified); metric values that are
-    not numbers (the Hub shows them as text). A `value: null` is a warning that says the result is
-    empty, not that the key is missing.
-
-    Fix: add the key or quote the value at the reported line."""
-    fm = _fm(card)
-    if fm is None:
-        return
-    for path, message in model_index_problems(fm.data.get("model-index")):
-        line, col = fm.where(path)
-        # an empty value is a result left out (incomplete, so a warning), not a shape the Hub rejects
-        yield Problem(line, col, f"{_path(path)} {message}", severity="warning" if message is _NULL_VALUE else None)
-
-
-# -- everything else the schema says -------------------------------------------------------------------
-_OWNED = {"license", "language", "model-index", "pipeline_tag", "library_name"}
-_TYPE_WORDS = {"string": "a string", "array": "a list", "object": "a mapping", "boolean": "true or false",
-               "number": "a number", "integer": "a whole number", "null": "empty"}
-_VALIDATORS: dict = {}
-
-
-_JSON_TYPES = {"string": str, "array": list, "object": dict, "boolean": bool, "null": type(None)}
-
-
-def quick_valid(instance, node: dict, root: dict) -> bool:
-    """Whether an instance satisfies the subset of JSON Schema our schemas use (type, properties,
-    items, anyOf, enum, minLength, minItems, required, $ref). Most cards are valid: this answers
-    them without importing jsonschema (a fifth of the start-up time); anything it rejects, or any
-    keyword it does not know, goes to jsonschema for the real error messages."""
-    for key, value in node.items():
-        if key == "$ref":
-            target = root
-            for part in value.lstrip("#/").split("/"):
-                target = target[part]
-            if not quick_valid(instance, target, root):
-                return False
-        elif key == "type":
-            kinds = value if isinstance(value, list) else [value]
-            if not any(_is_type(instance, k) for k in kinds):
-                return False
-        elif key == "properties":
-            if isinstance(instance, dict):
-                for prop, sub in value.items():
-                    if prop in instance and not quick_valid(instance[prop], sub, root):
-                        return False
-        elif key == "items":
-            if isinstance(instance, list) and not all(quick_valid(item, value, root) for item in instance):
-                return False
-        elif key == "anyOf":
-            if not any(quick_valid(instance, sub, root) for sub in value):
-                return False
-        elif key == "enum":
-            if instance not in value:
-                return False
-        elif key == "not":
-            if quick_valid(instance, value, root):
-                return False
-        elif key == "minLength":
-            if isinstance(instance, str) and len(instance) < value:
-                return False
-        elif key == "minItems":
-            if isinstance(instance, list) and len(instance) < value:
-                return False
-        elif key == "required":
-            if isinstance(instance, dict) and any(k not in instance for k in value):
-                return False
-        elif key not in ("$schema", "$id", "title", "description", "$defs", "x-cardlint-vocab"):
-            return False  # a keyword this checker does not know: let jsonschema decide
-    return True
-
-
-def _is_type(instance, kind: str) -> bool:
-    if kind in ("number", "integer"):
-        return isinstance(instance, (int, float)) and not isinstance(instance, bool) and \
-            (kind == "number" or float(instance).is_integer())
-    return isinstance(instance, _JSON_TYPES[kind]) and not (kind != "boolean" and isinstance(instance, bool))
-
-
-def _validator(name: str):
-    if name not in _VALIDATORS:
-        import jsonschema  # only cards with front matter pay for this import
-        _VALIDATORS[name] = jsonschema.Draft202012Validator(schema(name))
-    return _VALIDATORS[name]
-
-
-def _describe(error) -> str:
-    v = error.validator
-    if v == "type":
-        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return "must be " + " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
-    if v == "anyOf":
-        kinds = []
-        for sub in error.validator_value:
-            t = sub.get("type") or ("string" if "$ref" in sub else None)
-            for k in (t if isinstance(t, list) else [t]):
-                if k and _TYPE_WORDS.get(k, k) not in kinds:
-                    kinds.append(_TYPE_WORDS.get(k, k))
-        if isinstance(error.instance, str) and "" == error.instance:
-            return "is not allowed to be empty"
-        return "must be " + " or ".join(kinds) if kinds else "is not valid"
-    if v in ("minLength", "minItems"):
-        return "is not allowed to be empty"
-    if v == "required":
-        return error.message.replace("is a required property", "is required").replace("'", "'")
-    if v == "enum":
-        guess = closest(str(error.instance), [str(x) for x in error.validator_value], cutoff=0.6)
-        hint = f"; did you mean {_q(guess)}?" if guess else ""
-        return f"with value {_q(error.instance)} is not valid{hint}"
-    return error.message
-
-
-@rule("CL112", "invalid-metadata", "A metadata key has a type or value the Hub rejects.", severity="error",
-      tags=TAGS + ("hub",), fix="safe")
-def invalid_metadata(card, ctx):
-    """The front matter breaks cardlint's JSON Schema for model or dataset card metadata
-    (rules/schemas) in a way the more specific rules do not cover: `widget` must be a list, `tags` a
-    list, `base_model` not empty, dataset `configs` entries need `config_name`, and so on. Messages
-    use the Hub's JSON path style.
-
-    Why: the Hub rejects such metadata at push time, or reads it wrongly (a string of tags is read one
-    character at a time).
-
-    Example: `tags: medical` (huggingface_hub turns it into ['m', 'e', 'd', ...]).
-
-    An empty top-level key (`tags:` with nothing after it) is not flagged: the Hub only warns; an empty
-    `base_model` is, since the Hub rejects it. A dataset card's `task_ids` holding a task category (`text-classification`, which belongs in
-    `task_categories`) is a warning.
-
-    Not flagged: keys the schema does not know (the Hub keeps them); what license, pipeline_tag,
-    library_name, language and model-index rules report.
-
-    Fix: as the message says; a string where a list is required is wrapped in [ ] safely."""
-    fm = _fm(card)
-    if fm is None or not fm.data:
-        return
-    name = "dataset-card" if ctx.card_type == "dataset" else "model-card"
-    if name == "dataset-card":
-        yield from _task_ids_problems(fm)
-    if quick_valid(fm.data, schema(name), schema(name)):
-        return
-    errors = sorted(_validator(name).iter_errors(fm.data), key=lambda e: [str(p) for p in e.absolute_path])
-    seen = set()
-    for error in errors:
-        if error.validator == "anyOf" and error.context:
-            # the value had the right shape for one alternative: report what is wrong inside it
-            inner = [e for e in error.context if e.validator != "type"]
-            if inner:
-                error = max(inner, key=lambda e: len(e.absolute_path))
-        path = tuple(error.absolute_path)
-        if not path or path[0] in _OWNED:
-            continue
-        if error.validator == "required":
-            missing = re.findall(r"'([^']+)'", error.message)
-            path_text = _path(path)
-            line, col = fm.where(path)
-            yield Problem(line, col, f"{path_text} must have property {missing[0]!r}" if missing else f"{path_text} {error.message}")
-            continue
-        if path in seen:
-            continue
-        seen.add(path)
-        line, col = fm.where(path)
-        if error.instance is None and len(path) == 1 and path[0] not in _NOT_EMPTY:
-            continue  # an empty key (`tags:`): the Hub warns and ignores it, it does not reject the push
-        if error.instance is None:
-            yield Problem(line, col, f"{_path(path)} is not allowed to be empty: give it a value or remove the key")
-            continue
-        message = f"{_path(path)} {_describe(error)}"
-        if isinstance(error.instance, bool):
-            message += "; YAML reads an unquoted yes/no/on/off/true/false as a boolean: quote it"
-        fix = None
-        if isinstance(error.instance, str) and error.instance and ("array" in str(error.schema.get("type", "")) or
-                                                                   any(s.get("type") == "array" for s in error.schema.get("anyOf", []))):
-            message += f"; a string is read one character at a time: write [{error.instance}]"
-            fix = _value_fix(fm, path, [error.instance], f"{_path(path)} -> list")
-        yield Problem(line, col, message, fix=fix)
-
-
-# keys the Hub refuses to see empty ("base_model" is not allowed to be empty, GH huggingface/transformers#25961)
-_NOT_EMPTY = {"base_model"}
-
-
-def _task_ids_problems(fm):
-    """A dataset's task_ids entry that is a task category (`text-classification`): the Hub files the dataset
-    under no sub-task. A warning: no public source shows the Hub rejecting it."""
-    categories, ids = vocab("task-categories"), vocab("task-ids")
-    for path, item in _items(fm.data.get("task_ids"), "task_ids"):
-        if isinstance(item, str) and item in categories and item not in ids:
-            line, col = fm.where(path)
-            yield Problem(line, col, f"{_path(path)} {_q(item)} is a task category, not a sub-task id: move it to "
-                          "task_categories (task_ids takes ids such as \"sentiment-classification\")", severity="warning")
+            yield Problem(line, col, f"language {quoted(item)} is not an ISO 639-1, 639-2 or 639-3 code (e.g. \"en\", \"fra\")")
 
 
 # -- front matter against body ---------------------------------------------------------------------------
@@ -788,7 +459,7 @@ def metadata_body_mismatch(card, ctx):
     the card lists).
 
     Fix: make the text and the metadata say the same thing."""
-    fm = _fm(card)
+    fm = mapping(card)
     if fm is None:
         return
     lic = fm.data.get("license")
@@ -807,13 +478,13 @@ def metadata_body_mismatch(card, ctx):
             said = _plain(m.group(1))
             canon = closest(said, licenses, cutoff=None) if said else None
             if canon and canon not in ("other", "unknown") and canon != lic:
-                yield Problem(idx + 1, m.start(1) + 1, f"the text says license {_q(said)} but the metadata says "
-                              f"{_q(lic)}; make them agree")
+                yield Problem(idx + 1, m.start(1) + 1, f"the text says license {quoted(said)} but the metadata says "
+                              f"{quoted(lic)}; make them agree")
             continue
         m = _BODY_BASE.match(raw)
         if m and bases:
             ids = [i for i in _HUB_ID.findall(m.group(1)) if not i.lower().startswith(("www.", "github.com"))]
             ids = [i for i in ids if "." not in i.split("/")[0]]
             if ids and not any(i.lower().rstrip(".") in bases_lower for i in ids):
-                yield Problem(idx + 1, m.start(1) + 1, f"the text says fine-tuned from {_q(ids[0])} but base_model is "
-                              f"{_q(', '.join(bases))}; make them agree")
+                yield Problem(idx + 1, m.start(1) + 1, f"the text says fine-tuned from {quoted(ids[0])} but base_model is "
+                              f"{quoted(', '.join(bases))}; make them agree")
