@@ -28,7 +28,7 @@ class Directives:
 
 def parse(card, registry) -> Directives:
     d = Directives()
-    code = card.code_lines
+    code = card.code_indexes
     open_ranges: dict[frozenset, int] = {}  # the keys of one rule (or "*") -> first line
     last = len(card.lines)
 

@@ -65,7 +65,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r")
 def _protected_lines(card: Card) -> set[int]:
     """0-based lines that only some fixes may change: the front matter (closed or merely opened, whose
     YAML the Hub then shows as text) and code blocks."""
-    lines = set(card.code_lines)
+    lines = set(card.code_indexes)
     fm = card.front_matter
     if fm is not None:
         lines.update(range(fm.start_line - 1, fm.end_line))

@@ -107,8 +107,8 @@ def detect_profile(card, known: dict[str, Profile], card_type: str) -> tuple[Pro
 def assess(ctx) -> Assessment:
     """The card's section and field rows, topics and score under its profile."""
     card, profile = ctx.card, ctx.profile
-    heading_lines = card.naming_lines
-    code_lines = card.code_lines
+    heading_lines = card.naming_indexes
+    code_indexes = card.code_indexes
     by_name: dict[str, object] = {}
     for sec in card.sections:
         by_name.setdefault(norm_heading(sec.title), sec)
@@ -119,7 +119,7 @@ def assess(ctx) -> Assessment:
         first, last = (sec.line, sec.end_line) if sec is not None else (0, 0)
         if sec is None and "@title" in exp.names:
             sec = title
-            first, last = (title.line, title.content_end) if title.line else (card.body_start, title.content_end)
+            first, last = (title.line, title.content_end) if title.line else (card.body_index, title.content_end)
         if sec is None:
             rows.append(Row("section", exp.title, exp.required, "missing", topic=exp.topic))
             continue
@@ -127,7 +127,7 @@ def assess(ctx) -> Assessment:
         for idx in range(first, last):
             if idx in heading_lines:
                 continue
-            if idx in code_lines:
+            if idx in code_indexes:
                 code = True
                 continue
             w, k = ctx.line_status(idx)

@@ -239,7 +239,7 @@ class CardServer(LanguageServer):
                     or re.search(r"[|>][-+]?\s*$", line):
                 return None  # a fence, or inside a multi-line value, where a comment would change the value
             directive = f"  # cardlint: disable-line {f.name}"
-        elif (f.line - 1) in card.code_lines:
+        elif (f.line - 1) in card.code_indexes:
             return None
         else:
             directive = f" <!-- cardlint-disable-line {f.name} -->"

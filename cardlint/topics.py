@@ -156,8 +156,8 @@ def assess_topics(ctx) -> list[TopicStatus]:
     topics = DATASET_TOPICS if dataset else MODEL_TOPICS
     scan = card.scan
     visible = scan.visible
-    code_lines = card.code_lines
-    heading_lines = card.naming_lines
+    code_indexes = card.code_indexes
+    heading_lines = card.naming_indexes
     lines = card.lines
 
     @lru_cache(maxsize=None)
@@ -176,7 +176,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
         for idx in range(a, min(b, len(lines))):
             if idx in heading_lines:
                 continue
-            if idx in code_lines:
+            if idx in code_indexes:
                 raw = lines[idx]
                 if raw.lstrip().startswith(("```", "~~~")):
                     continue
@@ -254,8 +254,8 @@ def assess_topics(ctx) -> list[TopicStatus]:
             record(topic, judge(topic, s, len(own) > 1), sec.line, sec.title)
     # a bold line standing as a heading ("**Model Details**", "**Training Data:**") is a place too
     starts = sorted(s.line - 1 for s in card.sections)
-    bold = [(idx, m.group(1)) for idx in range(card.body_start, len(lines))
-            if idx not in code_lines and (m := _BOLD_HEADING.match(lines[idx]))]
+    bold = [(idx, m.group(1)) for idx in range(card.body_index, len(lines))
+            if idx not in code_indexes and (m := _BOLD_HEADING.match(lines[idx]))]
     stops = sorted(set(starts) | {i for i, _ in bold})
     for idx, text in bold:
         own = heading_topics(text, dataset)
@@ -269,7 +269,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
     title = next((s for s in card.sections if s.level == 1), None)
     first = next(iter(card.sections), None)
     if first is None:
-        intro = (card.body_start, len(lines), None)
+        intro = (card.body_index, len(lines), None)
     else:
         # the text under the title (or before the first heading), and under the headings right after it
         # that name no topic ("## `org/model-v2`", "### Please use prompt: ...", "## ESPnet2 ASR model")
@@ -279,7 +279,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
             if inherited.get(id(sec)):
                 break
             end = sec.content_end
-        intro = (title.line if titled else card.body_start, end, title.line if titled else None)
+        intro = (title.line if titled else card.body_index, end, title.line if titled else None)
     s = span(intro[0], intro[1])
     prose = "\n".join(l for l in s.text.split("\n") if not _PROMPTISH.match(l))
     if first is not None and first is not title and not inherited.get(id(first)) and len(first.title.split()) >= 6:
@@ -289,19 +289,19 @@ def assess_topics(ctx) -> list[TopicStatus]:
     if len(re.findall(r"[^\W\d_]{2,}", prose)) >= 3 or fields >= 2:  # prose, or fields such as "Model type: ..."
         record("description", "filled", intro[2], "text under the title" if intro[2] else "text before the first heading")
     # 3. evidence that counts wherever it is
-    whole = span(card.body_start, len(lines))
+    whole = span(card.body_index, len(lines))
     meta = card.metadata if isinstance(card.metadata, dict) else {}
     if not dataset:
         if _model_index_values(meta.get("model-index")):
             record("evaluation", "filled", None, "model-index")
-        for idx in range(card.body_start, len(lines)):
-            if idx not in code_lines and idx not in heading_lines and _metric_value(line(idx)[2]):
+        for idx in range(card.body_index, len(lines)):
+            if idx not in code_indexes and idx not in heading_lines and _metric_value(line(idx)[2]):
                 record("evaluation", "filled", idx + 1, "metric values in the text")
                 break
         for tok in card.tokens:  # a table whose header names metrics and whose rows hold numbers
             if tok.type == "thead_open" and tok.map and _METRIC.search(lines[tok.map[0]]) and \
                     any(_NUMBER.search(line(i)[2]) for i in range(tok.map[0] + 2, min(tok.map[0] + 8, len(lines)))
-                        if i not in code_lines):
+                        if i not in code_indexes):
                 record("evaluation", "filled", tok.map[0] + 1, "a results table")
                 break
         co2 = meta.get("co2_eq_emissions")
@@ -316,8 +316,8 @@ def assess_topics(ctx) -> list[TopicStatus]:
         m = _TRAINED_ON.search(whole.text)
         if m:
             record("training", "filled", None, "training data named in the text")
-        for idx in range(card.body_start, len(lines)):
-            if idx not in code_lines and _TRAINING_FIELD.match(line(idx)[2]):
+        for idx in range(card.body_index, len(lines)):
+            if idx not in code_indexes and _TRAINING_FIELD.match(line(idx)[2]):
                 record("training", "filled", idx + 1, "a training field")  # "* dataset: opus", "Training data: ..."
                 break
     else:

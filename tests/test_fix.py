@@ -15,9 +15,9 @@ from cardlint.card import load_card
 from cardlint.engine import lint_bytes
 from cardlint.fixer import fix_text_outcome
 from cardlint.registry import load
+from cardlint.testing import fixture_cases
 
-from conftest import changed_lines, run_cli, safe_fix_lines, shared_path
-from test_fixtures import cases
+from conftest import FIXTURES, changed_lines, run_cli, safe_fix_lines, shared_path
 
 
 def fix(text: str, unsafe: bool = False, **config) -> str:
@@ -149,7 +149,7 @@ def test_stdin_to_stdout():
     assert proc.stdout == b"# T\n\n## Uses\n\nx\n"
 
 
-@pytest.mark.parametrize("rule,card", list(cases()))
+@pytest.mark.parametrize("rule,card", [pytest.param(r, c, id=f"{r}/{c.name}") for r, c in fixture_cases(FIXTURES)])
 def test_fixtures_fix_to_a_fixed_point(rule, card):
     """As markdownlint does: after fixing, nothing fixable remains but what the fixer refused (saying why),
     and fixing again changes nothing."""

@@ -92,3 +92,32 @@ def test_the_cycle_finder_finds_cycles():
 
 def test_no_import_cycles():
     assert cycles(import_graph()) == []
+
+
+# The layers of the README's Development section, lowest first: a module imports only from its own layer
+# or those below it. A new module goes in a layer here and in the README.
+LAYERS = [
+    ("foundations", ["_version", "errors", "paths", "rule", "report.escape", "gitignore"]),
+    ("the card", ["card", "card.*", "topics", "packs", "metadata_help"]),
+    ("analyses under configuration", ["config", "directives", "score", "context", "engine_rules", "registry"]),
+    ("rules", ["checks", "checks.*"]),
+    ("running", ["engine", "fixer", "sources", "worker", "pipeline", "distributed", "baseline"]),
+    ("output", ["report", "report.*", "docs"]),
+    ("faces", ["cli", "cli.*", "server", "api", "testing", "", "__main__"]),
+]
+
+
+def layer_of(module: str) -> int:
+    name = module.removeprefix("cardlint").removeprefix(".")
+    for i, (_, members) in enumerate(LAYERS):
+        for m in members:
+            if name == m or (m.endswith(".*") and name.startswith(m[:-1])):
+                return i
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS here and to the README's Development section")
+
+
+def test_no_import_runs_up_a_layer():
+    graph = import_graph()
+    upward = [f"{m} ({LAYERS[layer_of(m)][0]}) imports {t} ({LAYERS[layer_of(t)][0]})"
+              for m in sorted(graph) for t in sorted(graph[m]) if layer_of(t) > layer_of(m)]
+    assert not upward, "\n".join(upward)

@@ -52,7 +52,7 @@ class Card:
         self.text = _BREAK.sub("\n", text)
         self.lines = self.text.split("\n")
         self.front_matter = self._find_front_matter()
-        self.body_start = self.front_matter.end_line if self.front_matter else 0  # 0-based index of first body line
+        self.body_index = self.front_matter.end_line if self.front_matter else 0  # 0-based index of first body line
 
     # -- line endings -------------------------------------------------------------------------
     @property
@@ -107,11 +107,11 @@ class Card:
     # -- Markdown --------------------------------------------------------------------------------
     @cached_property
     def tokens(self):
-        source = "\n" * self.body_start + "\n".join(self.lines[self.body_start:])
+        source = "\n" * self.body_index + "\n".join(self.lines[self.body_index:])
         return markdown_parser().parse(source)
 
     @cached_property
-    def code_lines(self) -> set[int]:
+    def code_indexes(self) -> set[int]:
         """0-based indexes of lines inside fenced or indented code blocks."""
         out: set[int] = set()
         for tok in self.tokens:
@@ -154,7 +154,7 @@ class Card:
         return scan_card(self)
 
     @cached_property
-    def naming_lines(self) -> set[int]:
+    def naming_indexes(self) -> set[int]:
         """Indexes of the lines that name rather than tell: headings and table header rows."""
         return {s.line - 1 for s in self.sections} | {t.map[0] for t in self.tokens if t.type == "thead_open" and t.map}
 
@@ -215,7 +215,7 @@ class Card:
         """Every in-page target: heading slugs and explicit HTML ids and names."""
         found = {s.slug for s in self.sections}
         for line_no, line in enumerate(self.lines):
-            if line_no < self.body_start or "<" not in line:
+            if line_no < self.body_index or "<" not in line:
                 continue
             for m in re.finditer(r"""<[A-Za-z][^<>]{0,500}?\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", line[:MAX_SCAN]):
                 found.add(m.group(1))
@@ -239,7 +239,7 @@ class Card:
             return True
         if closed >= 0:
             return False
-        for back in range(index - 1, max(self.body_start, index - 200) - 1, -1):
+        for back in range(index - 1, max(self.body_index, index - 200) - 1, -1):
             prev = self.lines[back]
             if "-->" in prev:
                 return False

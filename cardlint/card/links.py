@@ -24,9 +24,9 @@ def in_page_links(card) -> list[Link]:
     """Every link to an in-page anchor (read it as `card.links`)."""
     out: list[Link] = []
     rendered = card.rendered_lines
-    for idx in range(card.body_start, len(card.lines)):
+    for idx in range(card.body_index, len(card.lines)):
         line = card.lines[idx][:MAX_SCAN]
-        if "#" not in line or idx in card.code_lines:
+        if "#" not in line or idx in card.code_indexes:
             continue
         for m in _LINK.finditer(line):
             if rendered[idx][m.start()] != "[":

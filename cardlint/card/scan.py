@@ -161,7 +161,7 @@ def scan_card(card) -> Scan:
             result.placeholders[idx] = sorted(found)
     # angle placeholders: raw text outside code, where the tag name is no HTML element
     for idx, line in enumerate(card.lines):
-        if "<" not in line or idx < card.body_start or idx in card.code_lines:
+        if "<" not in line or idx < card.body_index or idx in card.code_indexes:
             continue
         for m in _ANGLE.finditer(line[:MAX_SCAN]):
             inner = m.group(1)

@@ -183,7 +183,7 @@ def optional_marker(card, ctx):
     Fix: the safe fix removes the marker and updates in-page links to the heading's new anchor."""
     heading_lines = {s.line: s for s in card.sections}
     rendered = card.rendered_lines
-    for idx in range(card.body_start, len(card.lines)):
+    for idx in range(card.body_index, len(card.lines)):
         line = card.lines[idx]
         if "ptional" not in line or not rendered[idx].strip():
             continue
@@ -207,7 +207,7 @@ def _heading_fix(card, sec, idx: int, m) -> Fix:
     new_slug = slugify(OPTIONAL_MARKER.sub("", sec.title))
     if sec.slug != new_slug and sec.slug == slugify(sec.title):  # links follow the heading to its new anchor
         target = f"](#{sec.slug})"
-        for j in range(card.body_start, len(card.lines)):
+        for j in range(card.body_index, len(card.lines)):
             pos = card.lines[j].find(target)
             while pos >= 0:
                 edits.append(Edit(j + 1, pos + 4, j + 1, pos + 4 + len(sec.slug), new_slug))
@@ -243,7 +243,7 @@ def missing_section(card, ctx):
     if not missing:
         return
     first = next((s for s in card.sections), None)
-    line = first.line if first else min(card.body_start + 1, len(card.lines))
+    line = first.line if first else min(card.body_index + 1, len(card.lines))
     end = len(card.lines)
     for row in missing:
         skeleton = f"\n## {row.title}\n\n<!-- Write this section: the {ctx.profile.name} profile requires it. -->\n"
@@ -272,7 +272,7 @@ def auto_generated_card(card, ctx):
 
     Fix: complete the card (intended uses, limitations, training data) and remove the comment."""
     for idx, line in enumerate(card.lines):
-        if idx >= card.body_start and idx not in card.code_lines and _AUTO.search(line):
+        if idx >= card.body_index and idx not in card.code_indexes and _AUTO.search(line):
             yield Problem(idx + 1, 1, "machine-generated card not yet reviewed: complete it and remove the "
                           "\"generated automatically\" comment")
             return

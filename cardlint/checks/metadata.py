@@ -212,8 +212,8 @@ def _links_its_license(card) -> bool:
     for sec in card.sections:
         if re.search(r"licen[cs]", sec.title, re.I):
             in_license.update(range(sec.line, sec.end_line))
-    for idx in range(card.body_start, len(card.lines)):
-        if idx in card.code_lines:
+    for idx in range(card.body_index, len(card.lines)):
+        if idx in card.code_indexes:
             continue
         for m in _LINK.finditer(card.lines[idx]):
             if idx in in_license or re.search(r"licen[cs]", m.group(0), re.I):
@@ -467,7 +467,7 @@ def metadata_body_mismatch(card, ctx):
     bases = fm.data.get("base_model")
     bases = [bases] if isinstance(bases, str) else [b for b in bases or [] if isinstance(b, str)]
     bases_lower = {b.lower() for b in bases}
-    for idx in range(card.body_start, len(card.lines)):
+    for idx in range(card.body_index, len(card.lines)):
         if not card.rendered_lines[idx].strip():
             continue
         raw = re.sub(r"<!--.*?-->", "", card.lines[idx][:MAX_SCAN])

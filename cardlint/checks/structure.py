@@ -300,7 +300,7 @@ def malformed_link(card, ctx):
 
     Fix: write the real URL as the destination, and give the link text."""
     rendered = card.rendered_lines
-    for idx in range(card.body_start, len(card.lines)):
+    for idx in range(card.body_index, len(card.lines)):
         line = card.lines[idx][:MAX_SCAN]
         if "](" not in line or not rendered[idx].strip():
             continue
@@ -421,7 +421,7 @@ def card_title(card, ctx):
     titles = [s for s in card.sections if s.level == 1]
     if not titles:
         first = next(iter(card.sections), None)
-        line = first.line if first else card.body_start + 1
+        line = first.line if first else card.body_index + 1
         yield Problem(line, 1, f"the card has no title: the {ctx.profile.name} template starts with one `# <name>` "
                       "heading; add it above the sections")
     elif len(titles) > 1:
