@@ -1,22 +1,30 @@
-"""cardlint's benchmarks (not tests): four ratios, each measured side by side in one run.
+"""cardlint's benchmarks (not tests): each ratio measured side by side in one run, minimum of repeats, wall
+and CPU time of whole processes.
 
-    python3 bench/run.py              # the full run (about ten minutes on 2 cores)
-    python3 bench/run.py --quick      # smaller inputs, for a first look
+    python3 bench/run.py              # everything (about fifteen minutes on 2 cores)
+    python3 bench/run.py --quick      # smaller inputs and fewer repeats, for a first look
     python3 bench/run.py --steps      # only where one process's time goes, per step
 
-1. throughput: cardlint per card against markdown-it-py merely parsing the same texts (target <= 2x);
-2. start-up: `cardlint check` on one card against `python -c "import markdown_it, yaml"` (target <= 2x);
-3. scaling: `--jobs 2` against `--jobs 1` on a 5,000-card dump (target >= 1.7x on two cores);
-4. memory: peak RSS of `report` over 20,000 cards against 1,000 (target <= 2x).
+1. throughput: `cardlint check --format json --jobs 1` over the corpus against one process that merely
+   parses the same cards with markdown-it-py (`MarkdownIt("commonmark").enable("table").parse(text)`)
+   (target <= 1.0);
+2. start-up: `cardlint check --format json` on one card, without and with a configuration file, against
+   `python -c "import markdown_it, yaml"` (target <= 1.25);
+3. scaling: `--jobs 2` against `--jobs 1` on a 5,000-card dump, for `check` and for `report` (target >= 1.8
+   on two cores);
+4. memory: peak RSS of `report --jobs 1` over 1,000 and over 25,000 cards (bounded by the largest card, not
+   the number of cards);
+5. the language server: from a change of the largest corpus card to its diagnostics (target < 0.5 s).
 
-The cards are ../shared/corpus (repeated as needed), or the project's fixture cards when it is absent.
+The cards are ../shared/corpus (repeated for the larger inputs), or the project's fixture cards when it is
+absent.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import statistics
+import resource
 import subprocess
 import sys
 import tempfile
@@ -25,99 +33,73 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+FLOOR = """import sys
+from pathlib import Path
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark").enable("table")
+for p in sorted(Path(sys.argv[1]).rglob("*.md")):
+    if not p.name.endswith(".fixed.md"):
+        md.parse(p.read_text(encoding="utf-8", errors="replace"))
+"""
+
+
+def card_folder() -> Path:
+    return CORPUS if CORPUS.is_dir() else ROOT / "fixtures"
 
 
 def card_texts() -> list[tuple[str, bytes]]:
-    if CORPUS.is_dir():
-        paths = sorted(p for p in CORPUS.iterdir() if p.name != "MANIFEST.tsv")
-    else:
-        paths = sorted(p for p in (ROOT / "fixtures").rglob("*") if p.is_file() and p.suffix == ".md")
-    return [(p.name, p.read_bytes()) for p in paths]
+    folder = card_folder()
+    return [(p.name, p.read_bytes()) for p in sorted(folder.rglob("*.md")) if not p.name.endswith(".fixed.md")]
 
 
-def throughput(cards, passes: int) -> dict:
-    sys.path.insert(0, str(ROOT))
-    from markdown_it import MarkdownIt
-    from cardlint.config import Config
-    from cardlint.engine import lint_bytes
-    from cardlint.registry import load
-    md = MarkdownIt("commonmark", {"maxNesting": 40}).enable(["table", "strikethrough"])
-    texts = [data.decode("utf-8", "replace") for _, data in cards]
-    registry, config = load(), Config(timeout=0)
-    for name, data in cards[:50]:  # warm both sides
-        md.parse(data.decode("utf-8", "replace"))
-        lint_bytes(data, name, config, registry)
-    floor = full = 0.0
-    for _ in range(passes):  # interleaved, so that machine noise hits both sides alike
-        t = time.perf_counter()
-        for text in texts:
-            md.parse(text)
-        floor += time.perf_counter() - t
-        t = time.perf_counter()
-        for name, data in cards:
-            lint_bytes(data, name, config, registry)
-        full += time.perf_counter() - t
-    n = len(cards) * passes
-    return {"cards": n, "parse_ms": 1000 * floor / n, "cardlint_ms": 1000 * full / n,
-            "cards_per_s": n / full, "ratio": full / floor}
+def timed(cmd, cwd=ROOT) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the child) of one run of a command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def steps(cards) -> list[tuple[str, float]]:
-    """Where one process's time goes, per card: reading (decode, front matter), the markdown-it parse, the
-    rendered-lines view, each rule family, the completeness assessment (profile, sections, topics); ms per
-    card, in the order the engine needs them (a step that reads a lazily built view pays for it)."""
-    sys.path.insert(0, str(ROOT))
-    from collections import defaultdict
-    from cardlint import directives
-    from cardlint.config import Config
-    from cardlint.card import Unreadable, load_card
-    from cardlint.engine import Context
-    from cardlint.registry import load
-    registry, config = load(), Config(timeout=0)
-    spent: dict[str, float] = defaultdict(float)
-    for name, data in cards:
-        t = time.perf_counter()
-        try:
-            card = load_card(data, name)
-        except Unreadable:
-            continue  # the engine reports it as one finding and reads no further
-        t1 = time.perf_counter()
-        card.tokens
-        t2 = time.perf_counter()
-        card.rendered_lines
-        t3 = time.perf_counter()
-        spent["read (decode, front matter)"] += t1 - t
-        spent["markdown-it parse"] += t2 - t1
-        spent["rendered lines"] += t3 - t2
-        ctx = Context(card=card, config=config, registry=registry)
-        ctx.directives = directives.parse(card, registry)
-        t = time.perf_counter()
-        ctx.assessment
-        spent["completeness (profile, sections, topics)"] += time.perf_counter() - t
-        for rule in registry.rules:
-            t = time.perf_counter()
-            list(rule.check(card, ctx) or ())
-            spent["rules: " + rule.check.__module__.rsplit(".", 1)[-1]] += time.perf_counter() - t
-    return sorted(((k, 1000 * v / len(cards)) for k, v in spent.items()), key=lambda kv: -kv[1])
-
-
-def _wall(cmd, runs: int) -> float:
-    times = []
+def best_of(commands: dict, runs: int, cwd=ROOT) -> dict:
+    """{name: (min wall, min CPU)} over `runs` rounds, the commands interleaved so that machine noise hits
+    them alike."""
+    best = {name: [float("inf"), float("inf")] for name in commands}
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for name, cmd in commands.items():
+            wall, cpu = timed(cmd, cwd)
+            best[name][0] = min(best[name][0], wall)
+            best[name][1] = min(best[name][1], cpu)
+    return best
 
 
-def startup(runs: int) -> dict:
+def ratio_line(label: str, best: dict, a: str, b: str, target: str) -> str:
+    (wa, ca), (wb, cb) = best[a], best[b]
+    return (f"{label}: {wa * 1000:.0f} ms vs {wb * 1000:.0f} ms wall, ratio {wa / wb:.2f}; "
+            f"{ca * 1000:.0f} ms vs {cb * 1000:.0f} ms CPU, ratio {ca / cb:.2f} (target {target})")
+
+
+def throughput(runs: int) -> str:
+    folder = str(card_folder())
+    best = best_of({"cardlint": [sys.executable, "-m", "cardlint", "check", "--format", "json", "--jobs", "1",
+                                 "-o", os.devnull, "--include", "*.md", folder],
+                    "floor": [sys.executable, "-c", FLOOR, folder]}, runs)
+    n = len(card_texts())
+    return ratio_line(f"1. throughput ({n} cards, whole processes)", best, "cardlint", "floor", "<= 1.0")
+
+
+def startup(runs: int, tmp: Path) -> list[str]:
     card = str(ROOT / "examples" / "README.md")
-    base, lint = [], []
-    for _ in range(runs):  # alternate the two commands
-        base.append(_wall([sys.executable, "-c", "import markdown_it, yaml"], 1))
-        lint.append(_wall([sys.executable, "-m", "cardlint", "check", card], 1))
-    b, l = statistics.median(base), statistics.median(lint)
-    return {"import_s": b, "cardlint_s": l, "ratio": l / b}
+    configured = tmp / "configured"
+    (configured / ".git").mkdir(parents=True)
+    (configured / ".cardlint.yaml").write_text("ignore: [toc]\nseverity: {missing-license: error}\nmin-score: 20\n")
+    (configured / "README.md").write_bytes(Path(card).read_bytes())
+    check = [sys.executable, "-m", "cardlint", "check", "--format", "json"]
+    best = best_of({"plain": check + [card], "floor": [sys.executable, "-c", "import markdown_it, yaml"]}, runs)
+    best.update(best_of({"configured": check + ["README.md"]}, runs, cwd=configured))
+    return [ratio_line("2. start-up, one card", best, "plain", "floor", "<= 1.25"),
+            ratio_line("   start-up, with a configuration file", best, "configured", "floor", "<= 1.25")]
 
 
 def write_dump(cards, n: int, path: Path) -> None:
@@ -127,15 +109,17 @@ def write_dump(cards, n: int, path: Path) -> None:
             fh.write(json.dumps({"id": f"{i}/{name}", "card": data.decode("utf-8", "replace")}) + "\n")
 
 
-def scaling(cards, n: int, tmp: Path) -> dict:
+def scaling(cards, n: int, tmp: Path, runs: int) -> list[str]:
     dump = tmp / f"scaling-{n}.jsonl"
     write_dump(cards, n, dump)
-    out = {}
-    for jobs in (1, 2):
-        cmd = [sys.executable, "-m", "cardlint", "check", "--format", "json", "-o", os.devnull, "--jobs", str(jobs),
-               "--from", str(dump)]
-        out[jobs] = _wall(cmd, 1)
-    return {"cards": n, "jobs1_s": out[1], "jobs2_s": out[2], "speedup": out[1] / out[2], "cpus": os.cpu_count()}
+    out = []
+    for command in ("check", "report"):
+        cmd = [sys.executable, "-m", "cardlint", command, "--format", "json", "-o", os.devnull, "--from", str(dump)]
+        best = best_of({jobs: cmd + ["--jobs", jobs] for jobs in ("1", "2")}, runs)
+        (w1, _), (w2, _) = best["1"], best["2"]
+        out.append(f"3. scaling, {command} over {n:,} cards: --jobs 1 {w1:.1f} s, --jobs 2 {w2:.1f} s: speed-up "
+                   f"{w1 / w2:.2f} on {os.cpu_count()} cores (target >= 1.8)")
+    return out
 
 
 def peak_rss(cmd) -> int:
@@ -146,45 +130,122 @@ def peak_rss(cmd) -> int:
     return int(proc.stdout.strip())
 
 
-def memory(cards, small: int, large: int, tmp: Path) -> dict:
-    out = {}
-    for n in (small, large):
+def memory(cards, sizes, tmp: Path) -> str:
+    peaks = {}
+    for n in sizes:
         dump = tmp / f"memory-{n}.jsonl"
         write_dump(cards, n, dump)
-        out[n] = peak_rss([sys.executable, "-m", "cardlint", "report", "--format", "json", "-o", os.devnull,
-                           "--jobs", "1", "--from", str(dump)])
-    return {"small": small, "large": large, "small_kib": out[small], "large_kib": out[large],
-            "ratio": out[large] / out[small]}
+        peaks[n] = peak_rss([sys.executable, "-m", "cardlint", "report", "--format", "json", "-o", os.devnull,
+                             "--jobs", "1", "--from", str(dump)])
+    largest = max(len(data) for _, data in cards)
+    small, large = sizes
+    return (f"4. memory, report peak RSS: {peaks[small] / 1024:.0f} MiB over {small:,} cards, {peaks[large] / 1024:.0f} "
+            f"MiB over {large:,} (ratio {peaks[large] / peaks[small]:.2f}; largest card {largest / 1024:.0f} KiB)")
+
+
+def lsp() -> str:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import asyncio
+    import statistics
+    from lsp import largest_card, measure
+    try:
+        times = asyncio.run(measure(largest_card(), 5))
+    except ImportError as exc:
+        return f"5. language server: not measured ({exc.name} is not installed: pip install -e '.[lsp,test]')"
+    card = largest_card()
+    return (f"5. language server: change to diagnostics on {card.name[:40]} ({card.stat().st_size / 1024:.0f} KiB): "
+            f"median {statistics.median(times):.2f} s, max {max(times):.2f} s (target < 0.5)")
+
+
+def steps(cards) -> list[tuple[str, float]]:
+    """Where one process's time goes, per card: reading (decode, front matter), the markdown-it block parse,
+    the rendered-lines view, the completeness assessment (profile, sections, topics), each rule family
+    (a step that reads a lazily built view pays for it), and cyclic garbage collection; ms per card."""
+    import gc
+    sys.path.insert(0, str(ROOT))
+    from collections import defaultdict
+    from cardlint import directives
+    from cardlint.config import Config
+    from cardlint.card import Unreadable, load_card
+    from cardlint.context import Context
+    from cardlint.registry import load
+    registry, config = load(), Config(timeout=0)
+    spent: dict[str, float] = defaultdict(float)
+    started: list[float] = []
+
+    def collecting(phase, info):
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            spent["cyclic garbage collection"] += time.perf_counter() - started.pop()
+    gc.callbacks.append(collecting)
+    try:
+        for name, data in cards:
+            t = time.perf_counter()
+            try:
+                card = load_card(data, name)
+            except Unreadable:
+                continue  # the engine reports it as one finding and reads no further
+            t1 = time.perf_counter()
+            card.tokens
+            t2 = time.perf_counter()
+            card.rendered_lines
+            t3 = time.perf_counter()
+            spent["read (decode, front matter)"] += t1 - t
+            spent["markdown-it parse"] += t2 - t1
+            spent["rendered lines"] += t3 - t2
+            ctx = Context(card=card, config=config, registry=registry)
+            ctx.directives = directives.parse(card, registry)
+            t = time.perf_counter()
+            ctx.assessment
+            spent["completeness (profile, sections, topics)"] += time.perf_counter() - t
+            for rule in registry.rules:
+                ctx.rule = rule
+                t = time.perf_counter()
+                list(rule.check(card, ctx) or ())
+                spent["rules: " + rule.check.__module__.rsplit(".", 1)[-1]] += time.perf_counter() - t
+    finally:
+        gc.callbacks.remove(collecting)
+    return sorted(((k, 1000 * v / len(cards)) for k, v in spent.items()), key=lambda kv: -kv[1])
+
+
+def parse_floor_ms(cards) -> float:
+    from markdown_it import MarkdownIt
+    md = MarkdownIt("commonmark").enable("table")
+    texts = [data.decode("utf-8", "replace") for _, data in cards]
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        for text in texts:
+            md.parse(text)
+        best = min(best, time.perf_counter() - t)
+    return 1000 * best / len(texts)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="smaller inputs (not the targets' sizes)")
+    ap.add_argument("--quick", action="store_true", help="smaller inputs and fewer repeats (not the targets' sizes)")
     ap.add_argument("--steps", action="store_true", help="only the per-step breakdown of one process's time")
     a = ap.parse_args()
     cards = card_texts()
     if a.steps:
-        floor = throughput(cards, 1)["parse_ms"]
+        floor = parse_floor_ms(cards)
         print(f"per-step time, ms per card over {len(cards)} cards (share of the markdown-it parse floor, "
               f"{floor:.2f} ms/card):")
         for step, ms in steps(cards):
             print(f"  {step:45} {ms:6.2f}  {ms / floor:5.2f}x")
         return
-    passes, runs, scale_n, mem = (1, 5, 1000, (200, 2000)) if a.quick else (3, 15, 5000, (1000, 20000))
-    print(f"cardlint benchmarks: {len(cards)} distinct cards, python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    t = throughput(cards, passes)
-    print(f"1. throughput: {t['cards_per_s']:.0f} cards/s; {t['cardlint_ms']:.2f} ms/card vs markdown-it parse "
-          f"{t['parse_ms']:.2f} ms/card: ratio {t['ratio']:.2f} (target <= 2)")
-    s = startup(runs)
-    print(f"2. start-up: cardlint check {s['cardlint_s'] * 1000:.0f} ms vs import markdown_it, yaml "
-          f"{s['import_s'] * 1000:.0f} ms: ratio {s['ratio']:.2f} (target <= 2)")
+    runs, scale_n, scale_runs, mem = (3, 1000, 1, (200, 2000)) if a.quick else (5, 5000, 2, (1000, 25000))
+    print(f"cardlint benchmarks, {time.strftime('%Y-%m-%d')}: {len(cards)} distinct cards, python "
+          f"{sys.version.split()[0]}, {os.cpu_count()} cores; minimum of repeats")
+    print(throughput(runs), flush=True)
     with tempfile.TemporaryDirectory(prefix="cardlint-bench-") as tmp:
-        sc = scaling(cards, scale_n, Path(tmp))
-        print(f"3. scaling: {sc['cards']} cards, --jobs 1 {sc['jobs1_s']:.1f} s, --jobs 2 {sc['jobs2_s']:.1f} s: "
-              f"speedup {sc['speedup']:.2f} on {sc['cpus']} cores (target >= 1.7)")
-        m = memory(cards, *mem, Path(tmp))
-        print(f"4. memory: report peak RSS {m['small_kib'] / 1024:.0f} MiB over {m['small']} cards, "
-              f"{m['large_kib'] / 1024:.0f} MiB over {m['large']}: ratio {m['ratio']:.2f} (target <= 2)")
+        for line in startup(runs * 3, Path(tmp)):
+            print(line, flush=True)
+        for line in scaling(cards, scale_n, Path(tmp), scale_runs):
+            print(line, flush=True)
+        print(memory(cards, mem, Path(tmp)), flush=True)
+    print(lsp())
 
 
 if __name__ == "__main__":

@@ -85,16 +85,11 @@ class Context:
         from .score import assess
         return assess(self)
 
-    @cached_property
+    @property
     def boilerplate_phrases(self) -> list[tuple[str, str]]:
         """(phrase id, normalized phrase): the card's own profile's guidance, plus the long phrases of every
         other profile."""
-        own = self.profile
-        out = [(f"{own.name}:{i}", norm_text(p)) for i, p in own.boilerplate]
-        for prof in profiles(tuple(self.config.rule_packs)).values():
-            if prof.name != own.name:
-                out += [(f"{prof.name}:{i}", norm_text(p)) for i, p in prof.boilerplate if len(p.split()) >= 6]
-        return out
+        return _boilerplate_phrases(self.profile.name, tuple(self.config.rule_packs))
 
     @cached_property
     def boilerplate(self) -> dict[int, str]:
@@ -103,6 +98,10 @@ class Context:
         phrases = self.boilerplate_phrases
         found: dict[int, str] = {}
         norm = [norm_text(l) if l.strip() else "" for l in visible]
+        whole = " ".join(norm)  # a phrase found on a line (and the next) is found in the whole text
+        phrases = [(pid, phrase) for pid, phrase in phrases if phrase in whole]
+        if not phrases:
+            return found
         for idx, text in enumerate(norm):
             if not text:
                 continue
@@ -124,10 +123,22 @@ class Context:
         return self._lines[index]
 
 
+_MARKS = re.compile(r"[*_>`#]|\[|\]\([^)]*\)|\]")
+
+
 def norm_text(text: str) -> str:
     """Lowercase words without Markdown marks, for comparing text with a template's guidance."""
-    text = re.sub(r"[*_>`#]|\[|\]\([^)]*\)|\]", " ", text.lower())
-    return " ".join(text.replace("\u2019", "'").split())
+    return " ".join(_MARKS.sub(" ", text.lower()).replace("\u2019", "'").split())
+
+
+@lru_cache(maxsize=64)
+def _boilerplate_phrases(own: str, packs: tuple[str, ...]) -> list[tuple[str, str]]:
+    known = profiles(packs)
+    out = [(f"{own}:{i}", norm_text(p)) for i, p in known[own].boilerplate]
+    for prof in known.values():
+        if prof.name != own:
+            out += [(f"{prof.name}:{i}", norm_text(p)) for i, p in prof.boilerplate if len(p.split()) >= 6]
+    return out
 
 
 def _strip_fixed(text: str, fixed: list[str]) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .frontmatter import _FRONT_MATTER, FrontMatter, _load_yaml
-from .markdown import _HTML_SKIP, _mask, inline_text, markdown_parser, mask_inline, slugify
+from .markdown import _HTML_SKIP, _mask, inline_text, markdown_parser, mask_inline, parse_inline, slugify
 from .text import _BREAK, BOM, MAX_SCAN, decode, recover_pipe_mangled
 
 
@@ -107,8 +107,18 @@ class Card:
     # -- Markdown --------------------------------------------------------------------------------
     @cached_property
     def tokens(self):
+        """markdown-it-py's block tokens of the body (line numbers as in the file); an inline token's
+        children are parsed on first use: `card.inline(token)`."""
         source = "\n" * self.body_index + "\n".join(self.lines[self.body_index:])
-        return markdown_parser().parse(source)
+        return markdown_parser().parse(source, self._env)
+
+    @cached_property
+    def _env(self) -> dict:  # the parse environment: link reference definitions, for inline content
+        return {}
+
+    def inline(self, token) -> list:
+        """The children of an inline token (text, links, emphasis, breaks ...)."""
+        return parse_inline(token, self._env)
 
     @cached_property
     def code_indexes(self) -> set[int]:
@@ -181,7 +191,7 @@ class Card:
             if tok.type != "heading_open" or tok.level != 0:
                 continue
             level = int(tok.tag[1])
-            title = inline_text(toks[i + 1]).strip()
+            title = inline_text(self.inline(toks[i + 1])).strip()
             line = tok.map[0] + 1
             base = slugify(title)
             n = seen.get(base, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 def _mask(s: str) -> str:
     return " " * len(s)
@@ -84,15 +85,22 @@ BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(
 PLAIN_LABEL = re.compile(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
 
 
+_OPTIONAL = re.compile(r"\[\s*optional\s*\]", re.I)
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@lru_cache(maxsize=4096)
 def norm_heading(text: str) -> str:
     """Compare headings loosely: case, "[optional]", numbering, emoji and punctuation do not matter."""
-    text = re.sub(r"\[\s*optional\s*\]", " ", text, flags=re.I)
+    text = _OPTIONAL.sub(" ", text)
     text = text.replace("&", " and ")
-    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+", "", text.lower())
-    text = re.sub(r"[^\w\s]", " ", text)
+    text = _NUMBERING.sub("", text.lower())
+    text = _PUNCTUATION.sub(" ", text)
     return " ".join(text.replace("_", " ").split())
 
 
+@lru_cache(maxsize=4096)
 def heading_words(title: str) -> str:
     """A heading as the families read it: no numbering, emoji, markup or punctuation; parentheses kept as
     words ("Training (with the RL Zoo)" is still training). Unlike norm_heading, which compares whole
@@ -120,10 +128,10 @@ def slugify(text: str) -> str:
 
 
 
-def inline_text(token) -> str:
-    """Plain text of an inline token as a reader sees it."""
+def inline_text(children) -> str:
+    """Plain text of inline content (an inline token's children) as a reader sees it."""
     parts = []
-    for child in token.children or []:
+    for child in children or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -137,9 +145,27 @@ _MD = None
 
 
 def markdown_parser():
+    """The one parser: CommonMark with tables and strikethrough, block structure only. Inline content
+    (emphasis, links, breaks inside a paragraph, heading or table cell) is parsed per token on demand by
+    `parse_inline`: most rules read lines, and the inline pass is half of a full parse."""
     global _MD
     if _MD is None:
         from markdown_it import MarkdownIt
         _MD = MarkdownIt("commonmark", {"maxNesting": 40}).enable(["table", "strikethrough"])
+        _MD.disable(["inline", "text_join"])
     return _MD
+
+
+def parse_inline(token, env: dict) -> list:
+    """An inline token's children, as the full parse would have made them (the core rules `inline` and
+    `text_join` on this token alone); parsed once, kept on the token."""
+    if "inline" not in token.meta:  # block rules leave children empty; parse them once
+        from markdown_it.rules_core import StateCore, inline, text_join
+        token.children = []
+        state = StateCore("", markdown_parser(), env)
+        state.tokens = [token]
+        inline(state)
+        text_join(state)
+        token.meta["inline"] = True
+    return token.children
 

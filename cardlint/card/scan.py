@@ -60,10 +60,13 @@ class Scan:
         return "".join(chars)
 
 
+_REFERENCE = re.compile(r"^\s{0,3}\[([^\]]{1,200})\]:\s*\S")
+
+
 def _reference_labels(card) -> set[str]:
     labels = set()
     for line in card.lines:
-        m = re.match(r"^\s{0,3}\[([^\]]{1,200})\]:\s*\S", line)
+        m = "]:" in line and _REFERENCE.match(line)
         if m:
             labels.add(" ".join(m.group(1).lower().split()))
     return labels

@@ -57,8 +57,11 @@ def split_cells(row: str) -> list[str]:
     return cells
 
 
+_QUOTE_MARKS = re.compile(r"^\s{0,3}(?:>\s?)+")
+
+
 def _strip_container(line: str) -> str:
-    return re.sub(r"^\s{0,3}(?:>\s?)+", "", line).strip()
+    return _QUOTE_MARKS.sub("", line).strip() if ">" in line else line.strip()
 
 
 @rule("CL302", "malformed-table", "A table row has the wrong number of cells, or pipe lines do not render as a table.",
@@ -177,7 +180,7 @@ def joined_lines(card, ctx):
         a, b = tok.map
         if b - a < 3:
             continue
-        hard = {n for n, c in enumerate(_line_breaks(tok)) if c == "hardbreak"}
+        hard = {n for n, c in enumerate(_line_breaks(card.inline(tok))) if c == "hardbreak"}
         run_start, run = a, 0
         for off, idx in enumerate(range(a, b)):
             line = card.lines[idx]
@@ -215,8 +218,8 @@ def _as_table(card, start: int, end: int, *, first: bool, last: bool) -> Fix | N
                description="turn the lines into a table")
 
 
-def _line_breaks(inline_token) -> list[str]:
-    return [c.type for c in inline_token.children or [] if c.type in ("softbreak", "hardbreak")]
+def _line_breaks(children) -> list[str]:
+    return [c.type for c in children if c.type in ("softbreak", "hardbreak")]
 
 
 _SUSPECT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u00f0]"

@@ -139,9 +139,12 @@ def command(args):
     if getattr(args, "show_files", False):
         from .check import cmd_show_files
         return cmd_show_files
-    if args.command in ("check", "fix"):
-        from . import check, fix
-        return check.cmd_check if args.command == "check" else fix.cmd_fix
+    if args.command == "check":
+        from .check import cmd_check  # imports the fixer only for --fix
+        return cmd_check
+    if args.command == "fix":
+        from .fix import cmd_fix
+        return cmd_fix
     if args.command == "report":
         from .report import cmd_report
         return cmd_report
