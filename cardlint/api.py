@@ -5,9 +5,7 @@ a ValueError) and `rules`: extra Rule objects to run besides the registered ones
 process-wide registry is not changed)."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from .config import Config, ConfigFinder, require_selectors
+from .config import Config, ConfigFinder, require_selectors, with_overrides
 from .engine import FileResult, lint_bytes, lint_file
 from .registry import Registry, load
 from .sources import collect
@@ -18,15 +16,10 @@ def _registry(rules) -> Registry:
 
 
 def _config(config: Config | None, select, ignore, registry: Registry) -> Config:
-    cfg = config or Config()
-    changes = {}
-    if select:
-        require_selectors(select, registry, "select", ValueError)
-        changes.update(select=list(select), extend_select=[])
-    if ignore:
-        require_selectors(ignore, registry, "ignore", ValueError)
-        changes["ignore"] = list(cfg.ignore) + list(ignore)
-    return replace(cfg, **changes) if changes else cfg
+    """The configuration with select and ignore over it, as the command line puts --select and --ignore."""
+    require_selectors(select, registry, "select", ValueError)
+    require_selectors(ignore, registry, "ignore", ValueError)
+    return with_overrides(config or Config(), {"select": select, "ignore": ignore})
 
 
 def lint_text(text, path: str = "README.md", config: Config | None = None, *, select=None, ignore=None, rules=()):

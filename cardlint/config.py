@@ -383,20 +383,25 @@ class ConfigFinder:
         return found
 
     def _apply(self, cfg: Config) -> Config:
-        if not self.overrides:
-            return cfg
-        o = self.overrides
-        changes = {}
-        if o.get("select"):
-            changes["select"] = list(o["select"])
-            changes["extend_select"] = []
-        if o.get("extend_select"):
-            changes["extend_select"] = cfg.extend_select + list(o["extend_select"])
-        if o.get("ignore"):
-            changes["ignore"] = cfg.ignore + list(o["ignore"])
-        if o.get("include"):
-            changes["include"] = cfg.include + list(o["include"])
-        for key in ("profile", "template", "min_score", "card_type"):
-            if o.get(key) is not None:
-                changes[key] = o[key]
-        return replace(cfg, **changes)
+        return with_overrides(cfg, self.overrides)
+
+
+def with_overrides(cfg: Config, o: dict | None) -> Config:
+    """The configuration with the command line's (or the API's) settings over it: `select` replaces the
+    selection, `extend_select`, `ignore` and `include` add to it, the rest replace."""
+    if not o:
+        return cfg
+    changes = {}
+    if o.get("select"):
+        changes["select"] = list(o["select"])
+        changes["extend_select"] = []
+    if o.get("extend_select"):
+        changes["extend_select"] = cfg.extend_select + list(o["extend_select"])
+    if o.get("ignore"):
+        changes["ignore"] = cfg.ignore + list(o["ignore"])
+    if o.get("include"):
+        changes["include"] = cfg.include + list(o["include"])
+    for key in ("profile", "template", "min_score", "card_type"):
+        if o.get(key) is not None:
+            changes[key] = o[key]
+    return replace(cfg, **changes)

@@ -16,6 +16,7 @@ from .card import Card, Unreadable, load_card
 from .paths import open_regular, reason
 from .registry import Registry
 from .rule import Finding, Problem, Rule
+from .wording import plural
 
 @dataclass
 class FileResult:
@@ -186,7 +187,7 @@ def _capped(rule: Rule, problems, card: Card, config: Config) -> list[Finding]:
         out.append(_stamp(rule, problem, card, config))
     if more:
         out.append(_stamp(rule, Problem(first_more.line, first_more.column,
-                                        f"{more:,} more {rule.name} finding{'s' if more != 1 else ''} on this card not "
+                                        f"{plural(more, f'more {rule.name} finding', thousands=True)} on this card not "
                                         f"shown (max-findings: {limit})"), card, config))
     return out
 

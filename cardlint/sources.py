@@ -11,6 +11,7 @@ from typing import Iterator
 from .config import DEFAULT_INCLUDE, ConfigFinder
 from .errors import HubError, UsageError
 from .paths import within
+from .wording import plural
 
 ID_COLUMNS = ("id", "modelId", "model_id", "repo_id", "datasetId", "dataset_id", "name")
 TEXT_COLUMNS = ("card", "text", "readme", "content", "card_text", "card_data")
@@ -105,7 +106,7 @@ def _gitignore(folder: str, finder: ConfigFinder):
 
 
 def _skipped_note(n: int) -> str:
-    return (f"; {n} Markdown file{'s' if n != 1 else ''} not named like a card skipped: lint them with "
+    return (f"; {plural(n, 'Markdown file')} not named like a card skipped: lint them with "
             "--include '*.md' or `include:` in the configuration") if n else ""
 
 

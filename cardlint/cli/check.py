@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..report.escape import say
+from ..wording import plural
 from .common import (EXIT_FINDINGS, EXIT_OK, cli_targets, exit_code, fetch_errors, finder_for, lint_targets,
                      load_registry, output_format, use_color, write)
 
@@ -24,14 +25,13 @@ def cmd_check(args) -> int:
     if args.write_baseline:
         from .. import baseline
         n = baseline.write(args.write_baseline, results)
-        say(f"recorded {n} finding{'s' if n != 1 else ''} of {len(results)} card"
-              f"{'s' if len(results) != 1 else ''} in {args.write_baseline}")
+        say(f"recorded {plural(n, 'finding')} of {plural(len(results), 'card')} in {args.write_baseline}")
         return EXIT_OK
     if args.baseline:
         from .. import baseline
         known = baseline.apply(args.baseline, results)
         if known:
-            say(f"{known} finding{'s' if known != 1 else ''} recorded in the baseline not shown")
+            say(f"{plural(known, 'finding')} recorded in the baseline not shown")
     fmt = output_format(args)
     if args.statistics:
         text = statistics(results)

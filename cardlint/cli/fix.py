@@ -12,6 +12,7 @@ from ..errors import UsageError
 from ..fixer import FixError, fix_file, fix_text_outcome, unified_diff
 from ..report import render
 from ..report.escape import say
+from ..wording import plural
 from .common import EXIT_ERROR, cli_targets, exit_code, finder_for, load_registry, output_format, use_color, write
 
 
@@ -81,7 +82,7 @@ def cmd_fix(args) -> int:
     total = sum(applied.values())
     if total:
         verb = "would fix" if args.diff else "fixed"
-        say(f"{verb} {total} finding{'s' if total != 1 else ''} "
+        say(f"{verb} {plural(total, 'finding')} "
               f"({', '.join(f'{n} {k}' for k, n in sorted(applied.items()))})")
     if failed:
         return EXIT_ERROR

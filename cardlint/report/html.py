@@ -7,6 +7,7 @@ import html
 import json
 import os
 
+from ..wording import plural, severity_counts
 from .completeness import Aggregate
 
 CSS = """
@@ -71,10 +72,6 @@ def _bars(items: list[tuple[str, float]], *, width: int = 420, unit: str = "", m
     return "".join(parts)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 or word == "info" else f"{n} {word}s"
-
-
 def _shown(path: str) -> str:
     """A card's path as the page shows it: relative to the working directory when inside it."""
     if "://" in path or not os.path.isabs(path):
@@ -94,9 +91,7 @@ def write(results, out) -> Aggregate:
     cards = []
     for r in results:
         agg.add(r)
-        counts = {"error": 0, "warning": 0, "info": 0}
-        for f in r.findings:
-            counts[f.severity] += 1
+        counts = severity_counts(r.findings)
         cards.append((_shown(r.path), r.profile or "", r.score, counts,
                       [(f.severity, f.line, f.column, f.code, f.name, f.message) for f in r.findings], r.topics))
     s = agg.summary()
@@ -105,9 +100,9 @@ def write(results, out) -> Aggregate:
               "<meta name=\"viewport\" content=\"width=device-width\"><title>cardlint report</title>"
               f"<style>{CSS}</style></head><body>\n")
     sev = s["findings"]
-    out.write(f"<h1>cardlint report</h1><p class=\"muted\">{_plural(s['cards'], 'card')}, mean completeness "
+    out.write(f"<h1>cardlint report</h1><p class=\"muted\">{plural(s['cards'], 'card')}, mean completeness "
               f"{'' if s['mean_score'] is None else s['mean_score']}; "
-              + ", ".join(_plural(sev.get(k, 0), k) for k in ("error", "warning", "info")) + "</p>\n")
+              + ", ".join(plural(sev.get(k, 0), k) for k in ("error", "warning", "info")) + "</p>\n")
     fills = [(f"{k} ({v['cards']} cards)", v["filled"]) for k, v in s["topic_fill_rates"].items()]
     out.write('<div class="charts">'
               f'<div class="chart" id="chart-scores"><h2>Score distribution</h2>'
@@ -128,7 +123,7 @@ def write(results, out) -> Aggregate:
                   + "</tr>\n")
     out.write("</tbody></table>\n<h2>Findings by card</h2>\n")
     for i, (path, _, score, counts, findings, topics) in enumerate(cards):
-        out.write(f'<details id="card-{i}"><summary><code>{e(path)}</code>: {_plural(len(findings), "finding")}</summary>')
+        out.write(f'<details id="card-{i}"><summary><code>{e(path)}</code>: {plural(len(findings), "finding")}</summary>')
         if topics:
             out.write('<p class="topics">' + ", ".join(
                 f'<span class="t-{t.status}">{e(t.topic)}: {t.status}</span>'

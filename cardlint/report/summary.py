@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..rule import SEVERITIES
+from ..wording import noun, plural, severity_counts
 from .escape import markdown as _md
 
 
@@ -24,14 +25,11 @@ class Summary:
                 s.not_fetched += 1
                 continue
             s.files += 1
-            for f in r.findings:
-                s.findings += 1
-                if f.severity == "error":
-                    s.errors += 1
-                elif f.severity == "warning":
-                    s.warnings += 1
-                else:
-                    s.infos += 1
+            counts = severity_counts(r.findings)
+            s.findings += len(r.findings)
+            s.errors += counts["error"]
+            s.warnings += counts["warning"]
+            s.infos += counts["info"]
         return s
 
     def as_dict(self) -> dict:
@@ -54,8 +52,8 @@ def job_summary(results, budget: int = SUMMARY_BUDGET, sarif: str | None = None)
     that says how many were left out and where to find them."""
     s = Summary.of(results)
     out = ["## cardlint", "",
-           f"{s.files} card{'s' if s.files != 1 else ''}: **{s.errors}** error{'s' if s.errors != 1 else ''}, "
-           f"**{s.warnings}** warning{'s' if s.warnings != 1 else ''}, {s.infos} info", ""]
+           f"{plural(s.files, 'card')}: **{s.errors}** {noun(s.errors, 'error')}, "
+           f"**{s.warnings}** {noun(s.warnings, 'warning')}, {s.infos} info", ""]
     flagged = [(r, c) for r in results if (c := Summary.of([r])).findings]
     flagged.sort(key=lambda rc: (-rc[1].errors, -rc[1].warnings, 101 if rc[0].score is None else rc[0].score))
     worst = flagged[:WORST_CARDS]
@@ -74,7 +72,7 @@ def job_summary(results, budget: int = SUMMARY_BUDGET, sarif: str | None = None)
             size += len(row.encode("utf-8")) + 1
             if size > budget - 400:  # room for the closing line
                 where = f"the SARIF file ({_md(sarif)}), " if sarif else ""
-                out += ["", f"{len(findings) - shown:,} more finding{'s' if len(findings) - shown != 1 else ''} not "
+                out += ["", f"{plural(len(findings) - shown, 'more finding', thousands=True)} not "
                             f"shown here (GitHub keeps job summaries under 1 MiB): see {where}the annotations, or run "
                             "`cardlint check` locally."]
                 break

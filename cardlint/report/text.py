@@ -1,6 +1,7 @@
 """Text output for people: grouped by file, `path:line:col severity CODE name message`, and a summary."""
 from __future__ import annotations
 
+from ..wording import plural
 from .summary import Summary
 from .escape import line_start, terminal
 
@@ -15,9 +16,8 @@ def lines_of(results):
 
 def summary_line(results) -> str:
     s = Summary.of(results)
-    return (f"{s.files} file{'s' if s.files != 1 else ''} checked: {s.errors} error{'s' if s.errors != 1 else ''}, "
-            f"{s.warnings} warning{'s' if s.warnings != 1 else ''}, {s.infos} info"
-            + (f"; {s.not_fetched} Hub card{'s' if s.not_fetched != 1 else ''} not fetched" if s.not_fetched else ""))
+    return (f"{plural(s.files, 'file')} checked: {plural(s.errors, 'error')}, {plural(s.warnings, 'warning')}, "
+            f"{s.infos} info" + (f"; {plural(s.not_fetched, 'Hub card')} not fetched" if s.not_fetched else ""))
 
 
 def render(results, color: bool = False, quiet: bool = False, source: bool = True, **_) -> str:
