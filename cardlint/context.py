@@ -70,7 +70,7 @@ class Context:
         from .score import choose_profile
         return choose_profile(self.card, self.config, self.card_type)
 
-    @property
+    @cached_property
     def profile(self):
         """The template profile the card is held against (configured, or detected, or the fallback)."""
         return self._profile_choice[0]
@@ -123,6 +123,7 @@ class Context:
         return self._lines[index]
 
 
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
 _MARKS = re.compile(r"[*_>`#]|\[|\]\([^)]*\)|\]")
 
 
@@ -176,7 +177,7 @@ def _read_line(card, idx: int, boiler: dict, profile) -> tuple[int, set[str]]:
     if idx in scan.placeholders:
         kinds.add("placeholder")
     text = scan.blank(idx, text)
-    if re.match(r"^\s*\|?\s*:?-{3,}", text):  # table delimiter row
+    if "-" in text and _DELIMITER_ROW.match(text):  # table delimiter row
         return 0, kinds
     m = BOLD_LABEL.match(text)
     if m:

@@ -116,6 +116,8 @@ class TopicStatus:
     where: str = ""  # the heading's text, or what the evidence was ("model-index", "text under the title")
 
 
+_TODO_WORD = re.compile(r"\b(?:TODO|TBD|FIXME)\b")
+
 def heading_topics(title: str, dataset: bool = False) -> list[str]:
     text = heading_words(title)
     if len(text.split()) > 10:
@@ -165,7 +167,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
         """(real words, kinds of non-content, the line without stubs and placeholders), once per line."""
         w, k = ctx.line_status(idx)
         if "T" in visible[idx] or "F" in visible[idx]:
-            if re.search(r"\b(?:TODO|TBD|FIXME)\b", visible[idx]):
+            if _TODO_WORD.search(visible[idx]):
                 k = k | {"todo"}
         return w, frozenset(k), scan.blank(idx, visible[idx])
 
