@@ -118,6 +118,7 @@ class TopicStatus:
 
 _TODO_WORD = re.compile(r"\b(?:TODO|TBD|FIXME)\b")
 
+
 def heading_topics(title: str, dataset: bool = False) -> list[str]:
     text = heading_words(title)
     if len(text.split()) > 10:
