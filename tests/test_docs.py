@@ -107,3 +107,21 @@ def test_the_license_file_is_the_license_pyproject_declares():
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
     text = (ROOT / "LICENSE").read_text()
     assert declared == "Apache-2.0" and "Apache License" in text and "Version 2.0, January 2004" in text
+
+
+def test_the_profile_snapshot_is_current_and_a_stale_one_is_not_used(tmp_path, monkeypatch):
+    import shutil
+    from cardlint import packs
+    paths, checksum = packs._builtin_sources()
+    snapshot = json.loads((packs.data_dir() / packs.SNAPSHOT).read_text(encoding="utf-8"))
+    assert snapshot["checksum"] == checksum, "a profile changed: run `python3 -m cardlint.packs`"
+    assert snapshot["profiles"] == [packs._read_yaml(p) for p in paths]
+    # a profile edited without remaking the snapshot: the YAML is what counts
+    copy = tmp_path / "rules"
+    shutil.copytree(packs.data_dir(), copy)
+    minimal = copy / "profiles" / "minimal.yaml"
+    minimal.write_text(minimal.read_text(encoding="utf-8").replace("title: Minimal model card", "title: Edited"),
+                       encoding="utf-8")
+    monkeypatch.setattr(packs, "data_dir", lambda: copy)
+    titles = {raw["name"]: raw["title"] for _, raw in packs._builtin_profiles()}
+    assert titles["minimal"].startswith("Edited")
