@@ -76,7 +76,7 @@ class BadProblem(ValueError):
 
 
 def _checked(rule: Rule, problem: Problem, card: Card) -> None:
-    """A rule's Problem must point into the card (1-based lines, columns from 1 to one past the line's end)
+    """A rule's Problem must point into the card (1-based lines within it, columns from 1)
     and carry only the fixes its declaration allows: anything else is the rule's bug, reported as one."""
     nlines = max(len(card.lines), 1)
     line, end_line = problem.line, problem.end_line or problem.line
