@@ -89,7 +89,9 @@ class Context:
     def boilerplate_phrases(self) -> list[tuple[str, str]]:
         """(phrase id, normalized phrase): the card's own profile's guidance, plus the long phrases of every
         other profile."""
-        return _boilerplate_phrases(self.profile.name, tuple(self.config.rule_packs))
+        own = self.profile  # a template's own profile is no known one: its phrases are not cached
+        return [(f"{own.name}:{i}", norm_text(p)) for i, p in own.boilerplate] + \
+            _other_phrases(own.name, tuple(self.config.rule_packs))
 
     @cached_property
     def boilerplate(self) -> dict[int, str]:
@@ -133,13 +135,10 @@ def norm_text(text: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _boilerplate_phrases(own: str, packs: tuple[str, ...]) -> list[tuple[str, str]]:
-    known = profiles(packs)
-    out = [(f"{own}:{i}", norm_text(p)) for i, p in known[own].boilerplate]
-    for prof in known.values():
-        if prof.name != own:
-            out += [(f"{prof.name}:{i}", norm_text(p)) for i, p in prof.boilerplate if len(p.split()) >= 6]
-    return out
+def _other_phrases(own: str, packs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The long guidance phrases of every known profile but the card's own."""
+    return [(f"{prof.name}:{i}", norm_text(p)) for prof in profiles(packs).values() if prof.name != own
+            for i, p in prof.boilerplate if len(p.split()) >= 6]
 
 
 def _strip_fixed(text: str, fixed: list[str]) -> str:

@@ -82,11 +82,23 @@ class FrontMatter:
 
     @cached_property
     def _starts(self) -> list[int]:
-        return [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+        starts, at = [0], self.text.find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = self.text.find("\n", at + 1)
+        return starts
+
+    @cached_property
+    def _yaml_lines_are_ours(self) -> bool:
+        """Whether YAML breaks lines where the card does (only at "\n": no NEL, U+2028, U+2029)."""
+        return not any(ch in self.text for ch in "\x85\u2028\u2029")
 
     def at(self, mark) -> tuple[int, int]:
-        """(line, column) in the card of a YAML mark, from its character index: YAML also breaks lines at
-        NEL, U+2028 and U+2029, which are no line breaks for Markdown, editors or the Hub."""
+        """(line, column) in the card of a YAML mark. YAML also breaks lines at NEL, U+2028 and U+2029,
+        which are no line breaks for Markdown, editors or the Hub: then the position is taken from the
+        mark's character index instead of its line and column."""
+        if self._yaml_lines_are_ours and 0 <= mark.index <= len(self.text):
+            return self.start_line + 1 + mark.line, mark.column + 1
         index = max(0, min(mark.index, len(self.text)))
         k = bisect.bisect_right(self._starts, index) - 1
         return self.start_line + 1 + k, index - self._starts[k] + 1
