@@ -1,4 +1,4 @@
-"""How counts read in messages and summaries: one place for plurals and for counting findings by severity."""
+"""How values and counts read in messages and summaries: quoting, plurals, findings counted by severity."""
 from __future__ import annotations
 
 from .rule import SEVERITIES
@@ -20,3 +20,17 @@ def severity_counts(findings) -> dict[str, int]:
     for f in findings:
         counts[f.severity] += 1
     return counts
+
+
+def quoted(value, limit: int = 80) -> str:
+    """A value as a message shows it: in double quotes (escaped inside), cut to `limit` characters."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit - 3] + "..."
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def quoted_list(texts, limit: int = 60, shown: int = 3) -> str:
+    """Distinct texts quoted, the first `shown` of them, then how many more."""
+    texts = list(dict.fromkeys(t.strip() for t in texts))
+    return ", ".join(quoted(t, limit) for t in texts[:shown]) + (f" and {len(texts) - shown} more" if len(texts) > shown else "")

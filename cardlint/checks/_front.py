@@ -1,6 +1,6 @@
-"""What the front matter rules share: the parsed mapping, paths in the Hub's style, values quoted for
-messages, the closest known value, and a fix that rewrites one YAML value in place. Not rules (the
-registry loads only modules without a leading underscore)."""
+"""What the front matter rules share: the parsed mapping, paths in the Hub's style, the closest known
+value, and a fix that rewrites one YAML value in place. Not rules (the registry loads only modules
+without a leading underscore)."""
 from __future__ import annotations
 
 import difflib
@@ -16,13 +16,6 @@ def mapping(card):
     """The front matter if it parsed into a mapping; None otherwise (other rules report why)."""
     fm = card.front_matter
     return fm if fm is not None and isinstance(fm.data, dict) else None
-
-
-def quoted(value) -> str:
-    text = str(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return '"' + text.replace('"', '\\"') + '"'
 
 
 def json_path(path: tuple) -> str:

@@ -7,14 +7,9 @@ from ..rule import Edit, Fix, Problem, rule
 from ..card import MAX_SCAN, slugify
 from ..context import norm_text
 from ..card.scan import OPTIONAL_MARKER, WORD, STUB
+from ..wording import quoted_list
 
 TAGS = ("content",)
-
-
-def _quote(texts) -> str:
-    texts = list(dict.fromkeys(t.strip() for t in texts))
-    shown = ", ".join('"' + (t if len(t) <= 60 else t[:57] + "...") + '"' for t in texts[:3])
-    return shown + (f" and {len(texts) - 3} more" if len(texts) > 3 else "")
 
 
 @rule("CL201", "unrendered-template", "Template expressions ({{ }}, {% %}, << >>, {var}) left in the text.",
@@ -37,7 +32,7 @@ def unrendered_template(card, ctx):
     for idx, spans in sorted(result.templates.items()):
         texts = [card.lines[idx][a:b] for a, b in spans]
         a, b = spans[0]
-        yield Problem(idx + 1, a + 1, f"unrendered template expression {_quote(texts)}; replace it with the real text",
+        yield Problem(idx + 1, a + 1, f"unrendered template expression {quoted_list(texts)}; replace it with the real text",
                       end_line=idx + 1, end_column=spans[-1][1] + 1)
 
 
@@ -60,7 +55,7 @@ def placeholder_text(card, ctx):
     result = card.scan
     for idx, items in sorted(result.placeholders.items()):
         a, b, _ = items[0]
-        yield Problem(idx + 1, a + 1, f"placeholder {_quote(t for _, _, t in items)} left in the card; replace it "
+        yield Problem(idx + 1, a + 1, f"placeholder {quoted_list(t for _, _, t in items)} left in the card; replace it "
                       "with the real information", end_line=idx + 1, end_column=items[-1][1] + 1)
 
 
@@ -81,7 +76,7 @@ def missing_info_stub(card, ctx):
     result = card.scan
     for idx, spans in sorted(result.stubs.items()):
         a, b = spans[0]
-        yield Problem(idx + 1, a + 1, f"stub {_quote(card.lines[idx][x:y] for x, y in spans)}; write the information "
+        yield Problem(idx + 1, a + 1, f"stub {quoted_list(card.lines[idx][x:y] for x, y in spans)}; write the information "
                       "or remove the field", end_line=idx + 1, end_column=b + 1)
 
 

@@ -7,7 +7,8 @@ import re
 from ..card import MAX_SCAN
 from ..packs import vocab, vocab_list
 from ..rule import Edit, Fix, Problem, rule
-from ._front import TAGS, closest, items, json_path, mapping, quoted, value_fix
+from ..wording import quoted
+from ._front import TAGS, closest, items, json_path, mapping, value_fix
 
 
 # -- the block itself --------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import re
 from ..card.schema import quick_valid, validator
 from ..packs import schema, vocab
 from ..rule import Problem, rule
-from ._front import TAGS, closest, items, json_path, mapping, quoted, value_fix
+from ..wording import quoted
+from ._front import TAGS, closest, items, json_path, mapping, value_fix
 
 
 # -- model-index ------------------------------------------------------------------------------------------
