@@ -1,17 +1,16 @@
 """Text output for people: grouped by file, `path:line:col severity CODE name message`, and a summary."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..wording import plural
-from .summary import Summary
 from .escape import line_start, terminal
+from .summary import Summary
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def lines_of(results):
-    for res in results:
-        for f in res.findings:
-            yield res, f, f"{f.path}:{f.line}:{f.column}", f"{f.code} {f.name}"
 
 
 def summary_line(results) -> str:
