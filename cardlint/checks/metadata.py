@@ -3,6 +3,7 @@ CL113; the schema rules are in schema.py)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..card import MAX_SCAN
 from ..packs import vocab, vocab_list
@@ -375,6 +376,13 @@ def unknown_library_name(card, ctx):
                                   effect=": the Hub shows no widget or code snippet for it")
 
 
+@lru_cache(maxsize=None)
+def _languages() -> frozenset[str]:
+    """Every code the Hub takes as a language (some 8,000): built once, not per card."""
+    return (vocab("languages-iso639-1") | vocab("languages-iso639-2") | vocab("languages-iso639-3")
+            | vocab("languages-iso639-5") | {"multilingual", "code"})
+
+
 @rule("CL110", "invalid-language", "A language is not a lowercase ISO 639-1, 639-2 or 639-3 code.",
       tags=TAGS, fix="safe")
 def invalid_language(card, ctx):
@@ -406,8 +414,7 @@ def invalid_language(card, ctx):
             line, col = fm.where(("language",))
             yield Problem(line, col, "language must be a code or a list of codes")
         return
-    valid = (vocab("languages-iso639-1") | vocab("languages-iso639-2") | vocab("languages-iso639-3")
-             | vocab("languages-iso639-5") | {"multilingual", "code"})
+    valid = _languages()
     for path, item in items(value, "language"):
         line, col = fm.where(path)
         if isinstance(item, bool):
