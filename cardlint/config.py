@@ -81,7 +81,8 @@ class Config:
 
     def options_of(self, rule: Rule) -> dict:
         """The rule's options: declared defaults, then the configuration's values (validated when read)."""
-        values = {key: option.default for key, option in rule.options.items()}
+        values = {key: list(option.default) if isinstance(option.default, list) else option.default
+                  for key, option in rule.options.items()}  # a rule that changes its list changes no default
         for key in (rule.code, rule.name, *rule.aliases):
             values.update(self.rules.get(key, {}))
         return values
