@@ -81,11 +81,11 @@ class Config:
 
     def options_of(self, rule: Rule) -> dict:
         """The rule's options: declared defaults, then the configuration's values (validated when read)."""
-        values = {key: list(option.default) if isinstance(option.default, list) else option.default
-                  for key, option in rule.options.items()}  # a rule that changes its list changes no default
+        values = {key: option.default for key, option in rule.options.items()}
         for key in (rule.code, rule.name, *rule.aliases):
             values.update(self.rules.get(key, {}))
-        return values
+        # copies of lists: a rule that changes one changes neither the default nor the configuration
+        return {key: list(v) if isinstance(v, list) else v for key, v in values.items()}
 
     def severity_of(self, rule: Rule, default: str | None = None) -> str:
         for key in (rule.code, rule.name, *rule.aliases):
