@@ -7,12 +7,8 @@ from __future__ import annotations
 
 from .config import Config, ConfigFinder, require_selectors, with_overrides
 from .engine import FileResult, lint_bytes, lint_file
-from .registry import Registry, load
+from .registry import Registry, load_with
 from .sources import collect
-
-
-def _registry(rules) -> Registry:
-    return load().extended(rules) if rules else load()
 
 
 def _config(config: Config | None, select, ignore, registry: Registry) -> Config:
@@ -23,12 +19,12 @@ def _config(config: Config | None, select, ignore, registry: Registry) -> Config
 
 
 def lint_text(text, path: str = "README.md", config: Config | None = None, *, select=None, ignore=None, rules=()):
-    registry = _registry(rules)
+    registry = load_with(rules)
     return lint_bytes(text, path, _config(config, select, ignore, registry), registry).findings
 
 
 def lint_paths(paths, config: Config | None = None, *, select=None, ignore=None, rules=()) -> list[FileResult]:
-    registry = _registry(rules)
+    registry = load_with(rules)
     if isinstance(paths, str):
         paths = [paths]
     finder = ConfigFinder(None, registry)
@@ -40,6 +36,6 @@ def lint_paths(paths, config: Config | None = None, *, select=None, ignore=None,
 def fix_text(text, path: str = "README.md", config: Config | None = None, *, unsafe: bool = False,
              select=None, ignore=None, rules=()):
     from .fixer import fix_text_outcome
-    registry = _registry(rules)
+    registry = load_with(rules)
     outcome = fix_text_outcome(text, path, _config(config, select, ignore, registry), registry, unsafe=unsafe)
     return outcome.text, outcome.result.findings

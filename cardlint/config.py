@@ -164,8 +164,7 @@ KEYS: dict[str, tuple[dict, str]] = {
     "max-findings": ({"type": "integer", "minimum": 0},
                      "Findings of one rule shown per card; the rest are counted in one finding. 0: no limit."),
     "respect-gitignore": ({"type": "boolean"}, "Folder search skips files and folders that git ignores. Default: true."),
-    "rules": ({"type": "object", "propertyNames": {"$ref": "#/$defs/rule"},
-               "additionalProperties": {"type": "object"}},
+    "rules": ({"$ref": "#/$defs/rule-options"},
               "Rule options: rule code or name -> {option: value} ([tool.cardlint.rules.<rule-name>] in pyproject.toml)."),
     "docs-url": ({"type": ["string", "null"]},
                  "Pattern of a rule's documentation page, with {code} and {name}; for teams that host the docs."),
@@ -180,16 +179,15 @@ def config_schema(registry) -> dict:
         "title": "cardlint configuration (.cardlint.yaml, or [tool.cardlint] in pyproject.toml)",
         "type": "object",
         "additionalProperties": False,
-        "properties": {**{key: {"description": help, **schema} for key, (schema, help) in KEYS.items()},
-                       "rules": {"description": KEYS["rules"][1], "type": "object", "additionalProperties": False,
-                                 "properties": {key: {"type": "object", "additionalProperties": False,
-                                                      "properties": {k: o.schema() for k, o in r.options.items()}}
-                                                for r in registry.rules if r.options
-                                                for key in (r.code, r.name, *r.aliases)}}},
+        "properties": {key: {"description": help, **schema} for key, (schema, help) in KEYS.items()},
         "$defs": {
             "rule": {"enum": names},
             "selector": {"anyOf": [{"enum": ["ALL", *names, *sorted(registry.tags)]},
                                    {"type": "string", "pattern": CODE_PREFIX.pattern}]},
+            "rule-options": {"type": "object", "additionalProperties": False, "properties": {
+                key: {"type": "object", "additionalProperties": False,
+                      "properties": {k: o.schema() for k, o in r.options.items()}}
+                for r in registry.rules if r.options for key in (r.code, r.name, *r.aliases)}},
         },
     }
 

@@ -127,9 +127,12 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
     ctx = Context(card=card, config=config, registry=registry)
     rules = [r for r in registry.rules if config.enabled(r, card.path)]
     findings: list[Finding] = []
-    internal = internal_error
     result = FileResult(path=card.path, findings=findings)
     current = "parsing"
+
+    def failed(message: str) -> None:  # cardlint's own failure on this card, as one internal-error finding
+        findings.append(_stamp(internal_error, Problem(1, 1, message), card, config))
+
     try:
         with card_budget(config.timeout):
             ctx.directives = directives_mod.parse(card, registry)  # the first use parses the Markdown
@@ -139,13 +142,11 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
                 try:
                     findings += _capped(rule, rule.check(card, ctx) or (), card, config)
                 except RecursionError:
-                    findings.append(_stamp(internal, Problem(1, 1, f"{current} gave up: the card is nested too deeply"),
-                                           card, config))
+                    failed(f"{current} gave up: the card is nested too deeply")
                 except BadProblem as exc:
-                    findings.append(_stamp(internal, Problem(1, 1, f"{current} {exc}"), card, config))
+                    failed(f"{current} {exc}")
                 except Exception as exc:  # a crashing rule must not stop the run
-                    findings.append(_stamp(internal, Problem(1, 1, f"{current} crashed: {type(exc).__name__}: {exc}"),
-                                           card, config))
+                    failed(f"{current} crashed: {type(exc).__name__}: {exc}")
             if with_score:
                 current = "completeness scoring"
                 a = ctx.assessment
@@ -153,15 +154,15 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
                 result.card_type = ctx.card_type
                 result.profile, result.profile_detected = ctx.profile.name, a.detected
             current = "applying directives"
-            findings[:] = [f for f in findings if internal.owns(f) or
+            findings[:] = [f for f in findings if internal_error.owns(f) or
                            not ctx.directives.suppresses(f.line, (f.code, f.name))]
     except Timeout:
-        findings.append(_stamp(internal, Problem(1, 1, f"linting took longer than the time budget ({config.timeout:g} s, "
-                                                  f"in {current}); the card was only partly checked"), card, config))
+        failed(f"linting took longer than the time budget ({config.timeout:g} s, in {current}); "
+               "the card was only partly checked")
     except RecursionError:
-        findings.append(_stamp(internal, Problem(1, 1, f"the card is nested too deeply to parse ({current})"), card, config))
+        failed(f"the card is nested too deeply to parse ({current})")
     except Exception as exc:
-        findings.append(_stamp(internal, Problem(1, 1, f"{current} crashed: {type(exc).__name__}: {exc}"), card, config))
+        failed(f"{current} crashed: {type(exc).__name__}: {exc}")
     result.findings = findings
     if card.line_map:
         _map_lines(result.findings, card)

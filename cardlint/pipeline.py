@@ -37,15 +37,13 @@ def run(jobs: Iterable[Job], finder: ConfigFinder, registry, *, processes: int |
         if len(head) >= SERIAL_BELOW:
             break
     n = processes if processes is not None else (os.cpu_count() or 1)
+    jobs = chain(head, jobs)
     if n <= 1 or len(head) < SERIAL_BELOW:
-        for job in head:
-            yield lint_job(job)
-        for job in jobs:
-            yield lint_job(job)
+        yield from map(lint_job, jobs)
         return
     import multiprocessing as mp
     ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-    yield from _stream(ctx, n, state, chain(head, jobs))
+    yield from _stream(ctx, n, state, jobs)
 
 
 def _stream(ctx, n: int, state: dict, jobs: Iterator[Job]) -> Iterator[FileResult]:

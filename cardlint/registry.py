@@ -128,6 +128,12 @@ def _load_entry_point(value: str):
 _CACHE: Registry | None = None
 
 
+def load_with(rules=()) -> Registry:
+    """The process-wide registry, or a new one with extra rules besides it (for one call of the API or
+    the test harness)."""
+    return load().extended(rules) if rules else load()
+
+
 def load() -> Registry:
     global _CACHE
     if _CACHE is not None:

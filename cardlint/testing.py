@@ -29,7 +29,7 @@ from pathlib import Path
 from .config import Config, ConfigError, parse, read_file
 from .engine import lint_bytes
 from .engine_rules import internal_error
-from .registry import Registry, load
+from .registry import Registry, load_with
 
 EXPECT = re.compile(r"(?:<!--\s*|#\s*)expect(?:\[([+-]\d+)\])?:\s*([a-z0-9-]+)(?:@(\d+))?\s*(?:-->)?")
 CONFIG_BLOCK = re.compile(r"<!--\s*fixture-config\s*\n(.*?)-->", re.S)
@@ -52,8 +52,8 @@ def fixture_config(card: Path, text: str, registry: Registry) -> Config:
     config = read_file(own, registry) if own.exists() else Config()
     block = CONFIG_BLOCK.search(text)
     if block:
-        import yaml
-        raw = yaml.safe_load(block.group(1)) or {}
+        from .card import safe_yaml
+        raw = safe_yaml(block.group(1)) or {}
         if not isinstance(raw, dict):
             raise ConfigError(f"{card}: the fixture-config block must be a mapping")
         local = parse(raw, str(card), registry)
@@ -80,7 +80,7 @@ def check_fixture(card, rule: str | None = None, *, rules=(), registry: Registry
     from .fixer import fix_text_outcome
     card = Path(card)
     rule = rule or card.parent.name
-    registry = registry or (load().extended(rules) if rules else load())
+    registry = registry or load_with(rules)
     if registry.get(rule) is None:
         return [f"{card}: {rule!r} names no rule"]
     data = card.read_bytes()

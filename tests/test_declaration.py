@@ -46,7 +46,9 @@ def test_options_are_validated_from_the_declaration(raw, message):
 
 
 def test_the_configuration_schema_describes_each_option():
-    rules = config_schema(load())["properties"]["rules"]["properties"]
+    schema = config_schema(load())
+    assert schema["properties"]["rules"]["$ref"] == "#/$defs/rule-options"
+    rules = schema["$defs"]["rule-options"]["properties"]
     assert rules["duplicate-heading"]["properties"]["allow"] == {
         "type": "array", "items": {"type": "string"}, "default": [],
         "description": load().get("duplicate-heading").options["allow"].help}

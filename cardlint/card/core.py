@@ -53,6 +53,7 @@ class Card:
         self.lines = self.text.split("\n")
         self.front_matter = self._find_front_matter()
         self.body_index = self.front_matter.end_line if self.front_matter else 0  # 0-based index of first body line
+        self._env: dict = {}  # markdown-it's parse environment (link references), for inline content
 
     # -- line endings -------------------------------------------------------------------------
     @property
@@ -111,10 +112,6 @@ class Card:
         children are parsed on first use: `card.inline(token)`."""
         source = "\n" * self.body_index + "\n".join(self.lines[self.body_index:])
         return markdown_parser().parse(source, self._env)
-
-    @cached_property
-    def _env(self) -> dict:  # the parse environment: link reference definitions, for inline content
-        return {}
 
     def inline(self, token) -> list:
         """The children of an inline token (text, links, emphasis, breaks ...)."""
