@@ -178,7 +178,7 @@ def _read_line(card, idx: int, boiler: dict, profile) -> tuple[int, set[str]]:
     text = scan.blank(idx, text)
     if "-" in text and _DELIMITER_ROW.match(text):  # table delimiter row
         return 0, kinds
-    m = BOLD_LABEL.match(text)
+    m = ("**" in text or "__" in text) and BOLD_LABEL.match(text)
     if m:
         text = m.group(2)
     if profile.italic_guidance and _ITALIC_LINE.match(visible[idx]):

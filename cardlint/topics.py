@@ -82,11 +82,29 @@ _LIMIT_CUE = re.compile(r"\b(?:limit|bias|risk|cannot|can't|not (?:be|suitable|i
 _USE_CUE = re.compile(r"\b(?:use[ds]?|using|intended|purpose|design(?:ed)?|suitable|application|task|can be|meant|for)\b", re.I)
 _BIBTEX = re.compile(r"@\w+\s*\{\s*[^,\s]*,")
 _REFERENCE = re.compile(r"arxiv\.org/|\barxiv:\s*\d|doi\.org/|\bdoi:\s*10\.|aclanthology\.org/|openreview\.net/", re.I)
-_CO2 = re.compile(r"\d[\d.,]*\s*(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\s*(?:of\s+)?(?:co2|co₂|carbon)|"
-                  r"\d[\d.,]*\s*(?:k|m|g)?wh\b|co2(?:[ _-]?eq)?(?: emissions?)?\s*[:=]?\s*\**\s*\d", re.I)
-_METRIC = re.compile(r"\b(?:loss|accuracy|acc|f1|precision|recall|bleu|rouge\w*|wer|cer|auc|roc|map|mae|mse|rmse|"
-                     r"perplexity|ppl|exact[_ ]match|em|reward|mean_reward|ndcg|mrr|pearson|spearman|matthews|mcc|iou|"
-                     r"psnr|ssim|fid|score|top-?[15]|meteor|chrf|ter|elo|pass@\d+)\b", re.I)
+# a number starts where no digit precedes it (a match inside a number is also one from its first digit)
+_CO2 = re.compile(r"(?<!\d)\d[\d.,]*\s*(?:(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\s*(?:of\s+)?(?:co2|co₂|carbon)|"
+                  r"(?:k|m|g)?wh\b)|co2(?:[ _-]?eq)?(?: emissions?)?\s*[:=]?\s*\**\s*\d", re.I)
+_CO2_WORD = re.compile(r"co[2₂]|carbon|wh\b", re.I)  # in every match of _CO2, and found much faster
+
+
+def _co2_figure(text: str) -> bool:
+    return bool(_CO2_WORD.search(text) and _CO2.search(text))
+
+
+def _words_regex(alternatives: str) -> re.Pattern:
+    """`\\b(?:a|b|...)\\b`, case-insensitive, with the alternatives grouped under their first letter in their
+    order: the same matches, found in half the time (at each word boundary the engine tries one group, not
+    every alternative)."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives.split("|"):
+        groups.setdefault(alt[0].lower(), []).append(alt[1:])
+    return re.compile(r"\b(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + r")\b", re.I)
+
+
+_METRIC = _words_regex(r"loss|accuracy|acc|f1|precision|recall|bleu|rouge\w*|wer|cer|auc|roc|map|mae|mse|rmse|"
+                       r"perplexity|ppl|exact[_ ]match|em|reward|mean_reward|ndcg|mrr|pearson|spearman|matthews|mcc|iou|"
+                       r"psnr|ssim|fid|score|top-?[15]|meteor|chrf|ter|elo|pass@\d+")
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*%?(?![\w])")
 _USAGE_CODE = re.compile(r"from_pretrained|pipeline\(|pip install|load_from_hub|hf_hub_download|"
@@ -167,9 +185,9 @@ def assess_topics(ctx) -> list[TopicStatus]:
     def line(idx: int) -> tuple[int, frozenset, str]:
         """(real words, kinds of non-content, the line without stubs and placeholders), once per line."""
         w, k = ctx.line_status(idx)
-        if "T" in visible[idx] or "F" in visible[idx]:
-            if _TODO_WORD.search(visible[idx]):
-                k = k | {"todo"}
+        v = visible[idx]
+        if ("TODO" in v or "TBD" in v or "FIXME" in v) and _TODO_WORD.search(v):
+            k = k | {"todo"}
         return w, frozenset(k), scan.blank(idx, visible[idx])
 
     def span(a: int, b: int) -> _Span:
@@ -212,7 +230,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
         elif topic == "evaluation":
             ok = bool(s.numbers and (s.metric_words or s.table)) or s.prose >= 20  # values, or a real account
         elif topic == "environmental-impact":
-            ok = bool(_CO2.search(s.text))
+            ok = _co2_figure(s.text)
         elif topic == "citation":
             # a BibTeX entry, a paper's address, or a reference with a year; "see the paper" is a pointer
             ok = bool(_BIBTEX.search(s.code_text + "\n" + s.text) or _REFERENCE.search(s.raw)
@@ -258,7 +276,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
     # a bold line standing as a heading ("**Model Details**", "**Training Data:**") is a place too
     starts = sorted(s.line - 1 for s in card.sections)
     bold = [(idx, m.group(1)) for idx in range(card.body_index, len(lines))
-            if idx not in code_indexes and (m := _BOLD_HEADING.match(lines[idx]))]
+            if idx not in code_indexes and ("**" in lines[idx] or "__" in lines[idx]) and (m := _BOLD_HEADING.match(lines[idx]))]
     stops = sorted(set(starts) | {i for i, _ in bold})
     for idx, text in bold:
         own = heading_topics(text, dataset)
@@ -311,8 +329,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
         if isinstance(co2, (int, float)) and not isinstance(co2, bool) or \
                 isinstance(co2, dict) and isinstance(co2.get("emissions"), (int, float)):
             record("environmental-impact", "filled", None, "co2_eq_emissions")
-        m = _CO2.search(whole.text)
-        if m:
+        if _co2_figure(whole.text):
             record("environmental-impact", "filled", None, "CO2 or energy figures in the text")
         if whole.code and _USAGE_CODE.search(whole.code_text):
             record("how-to-start", "filled", None, "usage code")
@@ -320,7 +337,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
         if m:
             record("training", "filled", None, "training data named in the text")
         for idx in range(card.body_index, len(lines)):
-            if idx not in code_indexes and _TRAINING_FIELD.match(line(idx)[2]):
+            if idx not in code_indexes and ":" in (text := line(idx)[2]) and _TRAINING_FIELD.match(text):
                 record("training", "filled", idx + 1, "a training field")  # "* dataset: opus", "Training data: ..."
                 break
     else:
