@@ -18,20 +18,19 @@ _INLINE_SPECIAL = re.compile(
 def mask_inline(s: str) -> str:
     """Blank out what a reader never sees as text: code spans, HTML comments and tags, autolinks,
     link destinations. Columns are kept (masked characters become spaces, line breaks stay)."""
+    m = _INLINE_SPECIAL.search(s)
+    if not m:
+        return s  # most lines: nothing to blank
     out = list(s)
     pos, n = 0, len(s)
     no_comment_close = False
     no_closer: set[int] = set()  # backtick run lengths with no closing run further on
 
     def blank(a: int, b: int) -> None:
-        for i in range(a, b):
-            if out[i] != "\n":
-                out[i] = " "
+        part = s[a:b]
+        out[a:b] = " " * (b - a) if "\n" not in part else [c if c == "\n" else " " for c in part]
 
-    while pos < n:
-        m = _INLINE_SPECIAL.search(s, pos)
-        if not m:
-            break
+    while m:
         tok = m.group(0)
         if tok[0] == "\\":
             pos = m.end()
@@ -76,6 +75,7 @@ def mask_inline(s: str) -> str:
         else:  # inline HTML tag or autolink
             blank(m.start(), m.end())
             pos = m.end()
+        m = _INLINE_SPECIAL.search(s, pos) if pos < n else None
     return "".join(out)
 
 

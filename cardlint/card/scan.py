@@ -15,6 +15,7 @@ TEMPLATE = re.compile(
 STUB = re.compile(
     r"\[\s{0,5}(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)[^\]\n]{0,200}\]"
     r"|\b(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)\b", re.I)
+_STUB_WORD = re.compile(r"more\s+info", re.I)  # in every match of STUB
 _BRACKET = re.compile(r"(?<![\\!\]\w\[])\[([^\[\]\n]{1,160})\](?![(\[:\uff08\]])")
 _ANGLE = re.compile(r"<(>|[A-Za-z][\w-]{0,60}(?: [A-Za-z][\w-]{0,30}){0,5}>)")
 _ANGLE_WORDS = {"name", "model", "your", "path", "filepath", "url", "repo", "user", "username", "org", "organization",
@@ -126,6 +127,7 @@ def scan_card(card) -> Scan:
     rendered = card.rendered_lines
     visible = list(rendered)
     labels = None
+    stubbed = _STUB_WORD.search("\n".join(rendered))  # most cards hold no stub: skip its search on every line
     for idx, line in enumerate(rendered):
         if not line.strip():
             continue
@@ -139,8 +141,7 @@ def scan_card(card) -> Scan:
                     chars[a:b] = " " * (b - a)
                 visible[idx] = "".join(chars)
                 line = visible[idx][:MAX_SCAN]
-        stubs = [(m.start(), m.end()) for m in STUB.finditer(line)]
-        if stubs:
+        if stubbed and (stubs := [(m.start(), m.end()) for m in STUB.finditer(line)]):
             result.stubs[idx] = stubs
         found: list[tuple[int, int, str]] = []
         if "[" in line:
@@ -156,9 +157,9 @@ def scan_card(card) -> Scan:
                       and _is_bracket_placeholder(m.group(1), labels, _emphasized(line, m.start(), m.end()),
                                                   alone=not (line[:m.start()] + line[m.end():]).strip(" *_-"),
                                                   named=i in listed or raw.lstrip().startswith("|"))]
-        if "X" in line or "x" in line:
+        if ".X" in line or "X." in line or "X%" in line or ".xx" in line:  # in every match of _FAKE_NUMBER
             found += [(m.start(), m.end(), m.group(0)) for m in _FAKE_NUMBER.finditer(line)]
-        if "T" in line or "F" in line:
+        if "TODO" in line or "TB" in line or "FIXME" in line:
             found += [(m.start(), m.end(), m.group(0)) for m in _TODO.finditer(line)]
         if found:
             result.placeholders[idx] = sorted(found)
