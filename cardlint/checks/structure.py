@@ -45,11 +45,14 @@ _CELL = re.compile(r"((?:\\.|[^\\|])*)(\||$)")
 def split_cells(row: str) -> list[str]:
     """GFM cell splitting: unescaped pipes split (inside code spans too); outer pipes are optional."""
     row = row.strip()
-    cells = []
-    for m in _CELL.finditer(row):
-        cells.append(m.group(1))
-        if not m.group(2):
-            break
+    if "\\" in row:
+        cells = []
+        for m in _CELL.finditer(row):
+            cells.append(m.group(1))
+            if not m.group(2):
+                break
+    else:
+        cells = row.split("|")  # what the pattern finds when nothing is escaped
     if row.startswith("|"):
         cells = cells[1:]
     if len(cells) > 1 and cells[-1] == "" and row.endswith("|"):
@@ -180,21 +183,24 @@ def joined_lines(card, ctx):
         a, b = tok.map
         if b - a < 3:
             continue
+        tabular = [_tabular(line) for line in card.lines[a:b]]
+        if sum(tabular) < 3:
+            continue  # no run of three, whatever the line breaks: the paragraph's inline content is not needed
         hard = {n for n, c in enumerate(_line_breaks(card.inline(tok))) if c == "hardbreak"}
         run_start, run = a, 0
         for off, idx in enumerate(range(a, b)):
             line = card.lines[idx]
-            if _tabular(line):
+            if tabular[off]:
                 run_start = idx if run == 0 else run_start
                 run += 1
             else:
                 run = 0
             joined_to_next = idx < b - 1 and off not in hard and not _BR_END.search(line)
-            if run >= 3 and not (joined_to_next and _tabular(card.lines[idx + 1])):
+            if run >= 3 and not (joined_to_next and tabular[off + 1]):
                 yield Problem(run_start + 1, 1, f"{run} lines laid out as a table or list render as one run-on line; "
                               "use a table, a bullet list or a code block",
                               fix=_as_table(card, run_start, idx, first=run_start == a, last=idx == b - 1))
-            if not joined_to_next or run >= 3 and not _tabular(card.lines[idx + 1]):
+            if not joined_to_next or run >= 3 and not tabular[off + 1]:
                 run = 0
 
 
@@ -222,9 +228,11 @@ def _line_breaks(children) -> list[str]:
     return [c.type for c in children if c.type in ("softbreak", "hardbreak")]
 
 
-_SUSPECT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u00f0]"
+_LEAD = "\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u00f0"  # what UTF-8's lead bytes read as in cp1252
+_SUSPECT = re.compile(f"[{_LEAD}]"
                       "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
                       "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd")
+_SUSPECT_START = re.compile(f"[{_LEAD}\ufffd]")  # one character class: scanned several times faster than _SUSPECT
 
 
 @rule("CL304", "mojibake", "Text that was UTF-8 decoded as Latin-1/cp1252 (\"RÂ²\", \"Ã©\"), or U+FFFD.",
@@ -241,6 +249,9 @@ def mojibake(card, ctx):
     not repair (only U+FFFD is reported without a repair).
 
     Fix: the safe fix applies ftfy's repair to the text a reader sees; code spans and URLs stay as they are."""
+    text = "\n".join(card.rendered_lines)
+    if text.isascii() or not _SUSPECT_START.search(text):
+        return  # most cards: no suspect character anywhere
     for idx, line in enumerate(card.rendered_lines):
         if not line.strip() or not _SUSPECT.search(line[:MAX_SCAN]):
             continue
@@ -276,15 +287,17 @@ def _repair_visible(raw: str, visible: str, repair) -> str:
     return "".join(out) + raw[start:]
 
 
-_NESTED = re.compile(r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")
+# Each pattern starts with the bracket and looks behind it (not before it): a pattern that starts with a literal
+# character is searched several times faster.
+_NESTED = re.compile(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")
 # the link text may be an image: a badge `[![CI](badge.svg)]()` whose link goes nowhere
-_EMPTY_DEST = re.compile(r"(?<!!)\[((?:!\[[^\[\]\n]{0,200}\]\([^()\s]{0,500}\)|[^\[\]\n]){1,200})\]\(\s*\)")
-_PLACEHOLDER_DEST = re.compile(r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*(url|link|todo|tbd|your[-_ ]?url|link[-_ ]?here|"
+_EMPTY_DEST = re.compile(r"\[(?<!!\[)((?:!\[[^\[\]\n]{0,200}\]\([^()\s]{0,500}\)|[^\[\]\n]){1,200})\]\(\s*\)")
+_PLACEHOLDER_DEST = re.compile(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(url|link|todo|tbd|your[-_ ]?url|link[-_ ]?here|"
                                r"insert[-_ ]?link|<url>|<link>|\.\.\.)\s*\)|"
                                # a template's named slot: CODE_REPO_LINK, IMAGE_URL, YOUR_PAPER (not LICENSE_WEIGHTS)
-                               r"(?<!!)\[([^\[\]\n]{0,200})\]\(\s*(?-i:(?:[A-Z0-9]+_)+(?:LINK|URL|URI|HREF)|"
+                               r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(?-i:(?:[A-Z0-9]+_)+(?:LINK|URL|URI|HREF)|"
                                r"(?:YOUR|INSERT|ADD)_[A-Z0-9_]+)\s*\)", re.I)
-_EMPTY_TEXT = re.compile(r"(?<![!\]])\[\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
+_EMPTY_TEXT = re.compile(r"\[(?<![!\]]\[)\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
 
 
 @rule("CL305", "malformed-link", "A link with a nested, empty or placeholder destination, or no text.", tags=TAGS)
@@ -304,9 +317,9 @@ def malformed_link(card, ctx):
     Fix: write the real URL as the destination, and give the link text."""
     rendered = card.rendered_lines
     for idx in range(card.body_index, len(card.lines)):
-        line = card.lines[idx][:MAX_SCAN]
-        if "](" not in line or not rendered[idx].strip():
+        if "](" not in card.lines[idx] or not rendered[idx].strip():
             continue
+        line = card.lines[idx][:MAX_SCAN]
         for pattern, message in ((_NESTED, "link destination holds another link; write the URL itself"),
                                  (_EMPTY_DEST, "link has an empty destination"),
                                  (_PLACEHOLDER_DEST, "link destination is a placeholder"),
