@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from .text import MAX_SCAN
 
-_LINK = re.compile(r"(?<!!)\[((?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,300})\]\(\s*<?#([^)\s>]*)>?\s*\)")
+_LINK = re.compile(r"\[(?<!!\[)((?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,300})\]\(\s*<?#([^)\s>]*)>?\s*\)")
 _HREF = re.compile(r"""<a\b[^<>]{0,500}?\bhref\s*=\s*["']#([^"']*)["']""", re.I)
 
 

@@ -16,7 +16,7 @@ STUB = re.compile(
     r"\[\s{0,5}(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)[^\]\n]{0,200}\]"
     r"|\b(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)\b", re.I)
 _STUB_WORD = re.compile(r"more\s+info", re.I)  # in every match of STUB
-_BRACKET = re.compile(r"(?<![\\!\]\w\[])\[([^\[\]\n]{1,160})\](?![(\[:\uff08\]])")
+_BRACKET = re.compile(r"\[(?<![\\!\]\w\[]\[)([^\[\]\n]{1,160})\](?![(\[:\uff08\]])")
 _ANGLE = re.compile(r"<(>|[A-Za-z][\w-]{0,60}(?: [A-Za-z][\w-]{0,30}){0,5}>)")
 _ANGLE_WORDS = {"name", "model", "your", "path", "filepath", "url", "repo", "user", "username", "org", "organization",
                 "dataset", "author", "email", "date", "year", "title", "version", "link", "here", "insert", "value",
