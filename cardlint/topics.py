@@ -87,7 +87,9 @@ _REFERENCE = re.compile(r"arxiv\.org/|\barxiv:\s*\d|doi\.org/|\bdoi:\s*10\.|acla
 # starts with a character (class) skips ahead to it, several times faster
 _CO2 = re.compile(r"\d(?<!\d\d)[\d.,]*\s*(?:(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\s*(?:of\s+)?(?:co2|co₂|carbon)|"
                   r"(?:k|m|g)?wh\b)|co2(?:[ _-]?eq)?(?: emissions?)?\s*[:=]?\s*\**\s*\d", re.I)
-_CO2_WORD = re.compile(r"co[2₂]|carbon|wh\b", re.I)  # in every match of _CO2, and found much faster
+# "co2", "carbon" or a word ending in "wh", in any case, in every match of _CO2: found six times faster, as a
+# class of first letters (a case-insensitive alternation is tried at every position)
+_CO2_WORD = re.compile(r"[cCwW](?:(?<=[cC])(?:[oO][2₂]|[aA][rR][bB][oO][nN])|(?<=[wW])[hH]\b)")
 
 
 def _co2_figure(text: str) -> bool:
