@@ -141,29 +141,79 @@ class TopicStatus:
 _TODO_WORD = re.compile(r"\b(?:TODO|TBD|FIXME)\b")
 
 
-def heading_topics(title: str, dataset: bool = False) -> list[str]:
+@lru_cache(maxsize=4096)
+def heading_topics(title: str, dataset: bool = False) -> tuple[str, ...]:
+    """The topics a heading names (cached: the same headings come back card after card)."""
     text = heading_words(title)
     if len(text.split()) > 10:
-        return []  # a sentence set as a heading ("X Dreambooth model trained by Y with Z"), not a section name
+        return ()  # a sentence set as a heading ("X Dreambooth model trained by Y with Z"), not a section name
     raw = title.strip().strip("`*")
     if " " not in raw and re.search(r"[/_]", raw):
-        return []  # an id set as a heading ("espnet/dns_enh_train_tcn"), a name
+        return ()  # an id set as a heading ("espnet/dns_enh_train_tcn"), a name
     families = DATASET_FAMILIES if dataset else FAMILIES
     out = [t for t, rx in families.items() if rx.search(text) and not (t in _NOT and _NOT[t].search(text))]
     if not dataset and "evaluation" in out and "training" in out and re.search(r"\btraining (?:results|metrics)\b", text):
         out.remove("training")
-    return out
+    return tuple(out)
 
 
-@dataclass
+class _Lines:
+    """The body's lines as spans read them, each read once: a prose line's real words, kinds of non-content and
+    visible text (stubs and placeholders blanked), the code lines (fences left out), and running totals of words
+    and table rows, so that a span's word count is a subtraction."""
+
+    def __init__(self, lines: list[str], start: int, heading_lines: set[int], code_indexes: set[int], line):
+        n = len(lines)
+        self.lines = lines
+        self.texts: list[str | None] = [None] * n  # a prose line with real words: its visible text
+        self.kinds: list[frozenset | None] = [None] * n  # a prose line: its kinds of non-content
+        self.code = [False] * n  # a line of code, not its fence
+        self.words, self.tables = [0] * (n + 1), [0] * (n + 1)  # totals over the lines before each index
+        words = tables = 0
+        for idx in range(n):
+            if idx >= start and idx not in heading_lines:
+                if idx in code_indexes:
+                    self.code[idx] = not lines[idx].lstrip().startswith(("```", "~~~"))
+                else:
+                    w, self.kinds[idx], text = line(idx)
+                    if w:
+                        words += w
+                        self.texts[idx] = text
+                        tables += text.lstrip().startswith("|")
+            self.words[idx + 1], self.tables[idx + 1] = words, tables
+
+
 class _Span:
-    prose: int = 0  # real words outside code
-    code: bool = False  # real code (not a TODO)
-    code_text: str = ""
-    table: bool = False
-    text: str = ""  # the visible prose, for cues
-    raw: str = ""  # the lines as written (link addresses included)
-    kinds: frozenset = frozenset()  # stub, placeholder, boilerplate, todo
+    """Lines a to b of the body: their real words and table rows at once, the rest when a judgement reads it."""
+
+    def __init__(self, lines: _Lines, a: int, b: int):
+        self._lines, self.a, self.b = lines, a, min(b, len(lines.lines))
+        self.prose = lines.words[self.b] - lines.words[a] if self.b > a else 0  # real words outside code
+        self.table = self.b > a and lines.tables[self.b] > lines.tables[a]
+
+    @cached_property
+    def text(self) -> str:  # the visible prose, for cues
+        return "\n".join(t for t in self._lines.texts[self.a:self.b] if t is not None)
+
+    @cached_property
+    def code_text(self) -> str:
+        lines = self._lines
+        return "\n".join(lines.lines[i] for i in range(self.a, self.b) if lines.code[i])
+
+    @cached_property
+    def code(self) -> bool:  # real code (not a TODO)
+        return bool(_DOING.search(self.code_text)) and not _TODO_CODE.match(self.code_text.strip())
+
+    @cached_property
+    def raw(self) -> str:  # the lines as written (link addresses included)
+        return "\n".join(self._lines.lines[self.a:self.b])
+
+    @cached_property
+    def kinds(self) -> frozenset:  # stub, placeholder, boilerplate, todo
+        kinds = set().union(*(k for k in self._lines.kinds[self.a:self.b] if k))
+        if self.code_text.strip() and not self.code:
+            kinds.add("todo")
+        return frozenset(kinds)
 
     @cached_property
     def numbers(self) -> int:  # read only to judge evaluation
@@ -194,35 +244,10 @@ def assess_topics(ctx) -> list[TopicStatus]:
             k = k | {"todo"}
         return w, frozenset(k), scan.blank(idx, visible[idx])
 
+    body = _Lines(lines, card.body_index, heading_lines, code_indexes, line)
+
     def span(a: int, b: int) -> _Span:
-        s = _Span()
-        kinds: set[str] = set()
-        prose_parts, code_parts = [], []
-        for idx in range(a, min(b, len(lines))):
-            if idx in heading_lines:
-                continue
-            if idx in code_indexes:
-                raw = lines[idx]
-                if raw.lstrip().startswith(("```", "~~~")):
-                    continue
-                code_parts.append(raw)
-                continue
-            w, k, text = line(idx)
-            kinds |= k
-            s.prose += w
-            if w and text.lstrip().startswith("|"):
-                s.table = True
-            if w:
-                prose_parts.append(text)
-        s.raw = "\n".join(lines[a:min(b, len(lines))])
-        code = "\n".join(code_parts)
-        s.code = bool(_DOING.search(code)) and not _TODO_CODE.match(code.strip())
-        if code.strip() and not s.code:
-            kinds.add("todo")
-        s.code_text = code
-        s.text = "\n".join(prose_parts)
-        s.kinds = frozenset(kinds)
-        return s
+        return _Span(body, a, b)
 
     def judge(topic: str, s: _Span, shared: bool) -> str:
         """filled or stub, for a place (heading) that covers the topic."""
@@ -260,7 +285,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
     inherited: dict[int, list[str]] = {}
     title_sec = card.sections[0] if card.sections and card.sections[0].level == 1 else None
     for sec in card.sections:
-        own = [] if sec is title_sec else heading_topics(sec.title, dataset)  # the title names the model
+        own = [] if sec is title_sec else list(heading_topics(sec.title, dataset))  # the title names the model
         named = by_name.get(norm_heading(sec.title))
         if named in _NOT and _NOT[named].search(heading_words(sec.title)):
             named = None  # a profile's alias does not overrule a rule of judgement ("Usage" is not intended use)
