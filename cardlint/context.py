@@ -44,7 +44,6 @@ class Context:
     registry: "Registry"
     directives: Directives = field(default_factory=Directives)
     rule: "Rule | None" = None  # the rule running now (the engine sets it)
-    _lines: dict[int, tuple[int, frozenset]] = field(default_factory=dict, repr=False)  # line_status, memoized
 
     @property
     def options(self) -> dict:
@@ -119,12 +118,26 @@ class Context:
     def line_status(self, index: int) -> tuple[int, frozenset]:
         """(real words, kinds of non-content: placeholder, stub, boilerplate) of one line under the card's
         profile; the section rows of the score and the topics read the same lines."""
-        if index not in self._lines:
-            words, kinds = _read_line(self.card, index, self.boilerplate, self.profile)
-            self._lines[index] = (words, frozenset(kinds))
-        return self._lines[index]
+        return self._line_statuses[index]
+
+    @cached_property
+    def _line_statuses(self) -> list[tuple[int, frozenset]]:
+        """line_status of every line, read in one pass (the topics read every line of the body)."""
+        card, boiler, profile = self.card, self.boilerplate, self.profile
+        templates = card.scan.templates
+        out = []
+        for idx, text in enumerate(card.scan.visible):
+            if not text.strip():  # most lines: nothing to count
+                out.append(_PLACEHOLDER_ONLY if idx in templates else _NOTHING)
+                continue
+            words, kinds = _read_line(card, idx, boiler, profile)
+            out.append((words, frozenset(kinds) if kinds else _NO_KINDS))
+        return out
 
 
+_NO_KINDS = frozenset()
+_NOTHING = (0, _NO_KINDS)
+_PLACEHOLDER_ONLY = (0, frozenset({"placeholder"}))
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
 _MARKS = re.compile(r"[*_>`#\[\]](?:(?<=\])\([^)]*\))?")  # a mark, or "](...)": one class first, twice as fast as alternatives
 
