@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -46,11 +47,17 @@ class Card:
         self.raw = text  # decoded, BOM removed, original line endings
         self.line_map = line_map  # for a recovered pipe-mangled card: recovered line -> original line
         self.original = original
-        breaks = [m for m in _BREAK.finditer(text)]
-        self.raw_line_starts = [0] + [m.end() for m in breaks]
-        self.line_endings = [m.group(0) for m in breaks]
-        self.text = _BREAK.sub("\n", text)
-        self.lines = self.text.split("\n")
+        if "\r" in text:
+            breaks = [m for m in _BREAK.finditer(text)]
+            self.raw_line_starts = [0] + [m.end() for m in breaks]
+            self.line_endings = [m.group(0) for m in breaks]
+            self.text = _BREAK.sub("\n", text)
+            self.lines = self.text.split("\n")
+        else:  # "\n" breaks only (most cards): the same tables from the lines' lengths
+            self.text = text
+            self.lines = text.split("\n")
+            self.line_endings = ["\n"] * (len(self.lines) - 1)
+            self.raw_line_starts = [0, *accumulate(len(line) + 1 for line in self.lines[:-1])]
         self.front_matter = self._find_front_matter()
         self.body_index = self.front_matter.end_line if self.front_matter else 0  # 0-based index of first body line
         self._env: dict = {}  # markdown-it's parse environment (link references), for inline content

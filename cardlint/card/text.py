@@ -52,6 +52,9 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 def recover_pipe_mangled(text: str) -> tuple[str, list[int]] | None:
     """If the text was copied from a rendered table view (every line "x |" with "|" lines between),
     return the recovered text and, for each recovered line, its original 1-based line."""
+    first = _BREAK.search(text)
+    if (text[:first.start()] if first else text).strip() != "|":
+        return None  # the first line is not a lone "|": no card to recover (every card but these)
     lines = _BREAK.split(text)
     if lines and lines[-1] == "" and len(lines) % 2 == 1:
         lines = lines[:-1]
