@@ -25,9 +25,9 @@ def in_page_links(card) -> list[Link]:
     out: list[Link] = []
     rendered = card.rendered_lines
     for idx in range(card.body_index, len(card.lines)):
-        line = card.lines[idx][:MAX_SCAN]
-        if "#" not in line or idx in card.code_indexes:
+        if "#" not in card.lines[idx] or idx in card.code_indexes:
             continue
+        line = card.lines[idx][:MAX_SCAN]
         for m in _LINK.finditer(line):
             if rendered[idx][m.start()] != "[":
                 continue  # in a code span or comment
@@ -49,6 +49,8 @@ class Toc:
 def tables_of_contents(card) -> list[Toc]:
     """Top-level lists whose items are mostly links to in-page anchors (read them as `card.tocs`)."""
     links = card.links
+    if not links:
+        return []  # most cards: no in-page link, no table of contents
     by_line: dict[int, list[Link]] = {}
     for link in links:
         by_line.setdefault(link.line, []).append(link)
