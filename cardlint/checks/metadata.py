@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from ..card import MAX_SCAN
 from ..packs import vocab, vocab_list
@@ -379,8 +380,8 @@ def unknown_library_name(card, ctx):
 @lru_cache(maxsize=None)
 def _languages() -> frozenset[str]:
     """Every code the Hub takes as a language (some 8,000): built once, not per card."""
-    return (vocab("languages-iso639-1") | vocab("languages-iso639-2") | vocab("languages-iso639-3")
-            | vocab("languages-iso639-5") | {"multilingual", "code"})
+    return frozenset(chain(vocab_list("languages-iso639-1"), vocab_list("languages-iso639-2"),
+                           vocab_list("languages-iso639-3"), vocab_list("languages-iso639-5"), ("multilingual", "code")))
 
 
 @rule("CL110", "invalid-language", "A language is not a lowercase ISO 639-1, 639-2 or 639-3 code.",
