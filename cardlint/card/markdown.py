@@ -160,12 +160,22 @@ def parse_inline(token, env: dict) -> list:
     """An inline token's children, as the full parse would have made them (the core rules `inline` and
     `text_join` on this token alone); parsed once, kept on the token."""
     if "inline" not in token.meta:  # block rules leave children empty; parse them once
-        from markdown_it.rules_core import StateCore, inline, text_join
-        token.children = []
-        state = StateCore("", markdown_parser(), env)
-        state.tokens = [token]
-        inline(state)
-        text_join(state)
+        md = markdown_parser()
+        if not (getattr(md.inline, "terminator_re", None) or _TERMINATOR).search(token.content):
+            # no character that can start inline markup: the parser's text rule takes it all as one token
+            from markdown_it.token import Token
+            token.children = [Token("text", "", 0, content=token.content)] if token.content else []
+        else:
+            from markdown_it.rules_core import StateCore, inline, text_join
+            token.children = []
+            state = StateCore("", md, env)
+            state.tokens = [token]
+            inline(state)
+            text_join(state)
         token.meta["inline"] = True
     return token.children
+
+
+# the characters that stop markdown-it's text rule (its ParserInline.terminator_re, from 4.0 on)
+_TERMINATOR = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
 
