@@ -10,9 +10,11 @@ def _mask(s: str) -> str:
     return " " * len(s)
 
 
+# an escape, a backtick run, a comment's opening, an HTML tag, an autolink, a link destination's opening; written as
+# one class of first characters, each alternative looking behind at its own (searched twice as fast as alternatives)
 _INLINE_SPECIAL = re.compile(
-    r"\\.|`+|<!--|</?[A-Za-z][A-Za-z0-9-]{0,40}(?:[\s/][^<>\n]{0,2000})?>|<(?:https?|ftp|mailto):[^\s<>]{0,2000}>|\]\(",
-    re.S)
+    r"[\\`<\]](?:(?<=\\).|(?<=`)`*|(?<=<)(?:!--|/?[A-Za-z][A-Za-z0-9-]{0,40}(?:[\s/][^<>\n]{0,2000})?>|"
+    r"(?:https?|ftp|mailto):[^\s<>]{0,2000}>)|(?<=\])\()", re.S)
 
 
 def mask_inline(s: str) -> str:
