@@ -476,14 +476,19 @@ def metadata_body_mismatch(card, ctx):
     bases = fm.data.get("base_model")
     bases = [bases] if isinstance(bases, str) else [b for b in bases or [] if isinstance(b, str)]
     bases_lower = {b.lower() for b in bases}
+    known = isinstance(lic, str) and lic in licenses and lic not in ("other", "unknown")
+    if not known and not bases:
+        return  # nothing in the metadata for the text to contradict
     for idx in range(card.body_index, len(card.lines)):
-        if not card.rendered_lines[idx].strip():
-            continue
-        raw = re.sub(r"<!--.*?-->", "", card.lines[idx][:MAX_SCAN])
+        if ":" not in card.lines[idx] or not card.rendered_lines[idx].strip():
+            continue  # both fields are "Label: value" lines
+        raw = card.lines[idx][:MAX_SCAN]
+        if "<!--" in raw:
+            raw = re.sub(r"<!--.*?-->", "", raw)
         m = _BODY_LICENSE.match(raw)
         if m and re.match(r"\s{2,}[-*+]\s", raw):
             continue  # a nested bullet: the license of the item above it (a sibling model), not of this card
-        if m and isinstance(lic, str) and lic in licenses and lic not in ("other", "unknown"):
+        if m and known:
             said = _plain(m.group(1))
             canon = closest(said, licenses, cutoff=None) if said else None
             if canon and canon not in ("other", "unknown") and canon != lic:
