@@ -28,6 +28,8 @@ class Directives:
 
 def parse(card, registry) -> Directives:
     d = Directives()
+    if "cardlint" not in card.text:
+        return d  # most cards: no directive to look for, line by line
     code = card.code_indexes
     open_ranges: dict[frozenset, int] = {}  # the keys of one rule (or "*") -> first line
     last = len(card.lines)
