@@ -135,7 +135,7 @@ def lint_card(card: Card, config: Config, registry: Registry, *, with_score: boo
 
     try:
         with card_budget(config.timeout):
-            ctx.directives = directives_mod.parse(card, registry)  # the first use parses the Markdown
+            ctx.directives = directives_mod.parse(card, registry)
             for rule in rules:
                 current = f"rule {rule.code} {rule.name}"
                 ctx.rule = rule
