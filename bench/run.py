@@ -13,7 +13,7 @@ and CPU time of whole processes.
 3. scaling: `--jobs 2` against `--jobs 1` on a 5,000-card dump, for `check` and for `report` (target >= 1.8
    on two cores);
 4. memory: peak RSS of `report --jobs 1` over 1,000 and over 25,000 cards (bounded by the largest card, not
-   the number of cards);
+   the number of cards), and what one card of 600 KiB or more (the largest cards joined) adds;
 5. the language server: from a change of the largest corpus card to its diagnostics (target < 0.5 s).
 
 The cards are ../shared/corpus (repeated for the larger inputs), or the project's fixture cards when it is
@@ -143,6 +143,28 @@ def memory(cards, sizes, tmp: Path) -> str:
             f"MiB over {large:,} (ratio {peaks[large] / peaks[small]:.2f}; largest card {largest / 1024:.0f} KiB)")
 
 
+def large_card(cards, kib: int) -> bytes:
+    """A card of at least `kib` KiB: the largest cards one after another (the Hub has cards this size)."""
+    out: list[bytes] = []
+    for _, data in sorted(cards, key=lambda c: -len(c[1])):
+        out.append(data)
+        if sum(map(len, out)) >= kib * 1024:
+            break
+    return b"\n\n".join(out)
+
+
+def memory_large(cards, tmp: Path) -> str:
+    """What one large card costs: peak RSS of `report` on it, less that of `report` on a one-line card."""
+    big, tiny = tmp / "large" / "README.md", tmp / "tiny" / "README.md"
+    for path, data in ((big, large_card(cards, 600)), (tiny, b"# Model\n\nA model.\n")):
+        path.parent.mkdir()
+        path.write_bytes(data)
+    cmd = [sys.executable, "-m", "cardlint", "report", "--format", "json", "-o", os.devnull, "--jobs", "1"]
+    base, peak = peak_rss(cmd + [str(tiny)]), peak_rss(cmd + [str(big)])
+    return (f"4. memory, one {big.stat().st_size / 1024:.0f} KiB card: report peak RSS {peak / 1024:.0f} MiB, "
+            f"{(peak - base) / 1024:.0f} MiB more than for a one-line card")
+
+
 def lsp() -> str:
     sys.path.insert(0, str(ROOT / "bench"))
     import asyncio
@@ -248,6 +270,7 @@ def main() -> None:
         for line in scaling(cards, scale_n, Path(tmp), scale_runs):
             print(line, flush=True)
         print(memory(cards, mem, Path(tmp)), flush=True)
+        print(memory_large(cards, Path(tmp)), flush=True)
     print(lsp())
 
 
