@@ -260,7 +260,7 @@ def main() -> None:
         for step, ms in steps(cards):
             print(f"  {step:45} {ms:6.2f}  {ms / floor:5.2f}x")
         return
-    runs, scale_n, scale_runs, mem = (3, 1000, 1, (200, 2000)) if a.quick else (5, 5000, 2, (1000, 25000))
+    runs, scale_n, scale_runs, mem = (3, 1000, 1, (200, 2000)) if a.quick else (5, 5000, 3, (1000, 25000))
     print(f"cardlint benchmarks, {time.strftime('%Y-%m-%d')}: {len(cards)} distinct cards, python "
           f"{sys.version.split()[0]}, {os.cpu_count()} cores; minimum of repeats")
     print(throughput(runs), flush=True)
