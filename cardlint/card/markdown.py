@@ -117,8 +117,10 @@ def heading_words(title: str) -> str:
 _HTML_SKIP = re.compile(r"^\s*<(script|style|pre|textarea)\b", re.I)
 
 
+@lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
-    """GitHub's heading anchor: lowercase, drop punctuation and symbols (emoji included), spaces to '-'."""
+    """GitHub's heading anchor: lowercase, drop punctuation and symbols (emoji included), spaces to '-'
+    (cached: a card's headings are mostly those of the cards before it)."""
     text = text.strip().lower()
     kept = []
     for ch in text:
