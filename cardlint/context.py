@@ -127,7 +127,7 @@ class Context:
         templates = card.scan.templates
         out = []
         for idx, text in enumerate(card.scan.visible):
-            if not text.strip():  # most lines: nothing to count
+            if not text.strip():  # no words; a placeholder if a template expression was blanked out of it
                 out.append(_PLACEHOLDER_ONLY if idx in templates else _NOTHING)
                 continue
             words, kinds = _read_line(card, idx, boiler, profile)
@@ -173,14 +173,13 @@ def _fixed_patterns(fixed: tuple[str, ...]) -> list[tuple[str, re.Pattern]]:
 
 
 def _read_line(card, idx: int, boiler: dict, profile) -> tuple[int, set[str]]:
+    """A line that is not blank (blank lines are read in _line_statuses)."""
     scan = card.scan
     visible = scan.visible
     kinds: set[str] = set()
     if idx in scan.templates:
         kinds.add("placeholder")
     text = visible[idx]
-    if not text.strip():
-        return 0, kinds
     if idx in boiler:
         kinds.add("boilerplate")
         return 0, kinds

@@ -160,7 +160,8 @@ def heading_topics(title: str, dataset: bool = False) -> tuple[str, ...]:
 class _Lines:
     """The body's lines as spans read them, each read once: a prose line's real words, kinds of non-content and
     visible text (stubs and placeholders blanked), the code lines (fences left out), and running totals of words
-    and table rows, so that a span's word count is a subtraction."""
+    and table rows, so that a span's word count is a subtraction. Spans lie in the body (sections, bold
+    headings, the text under the title): lines before it count as nothing."""
 
     def __init__(self, lines: list[str], start: int, heading_lines: set[int], code_indexes: set[int], line):
         n = len(lines)
@@ -242,7 +243,7 @@ def assess_topics(ctx) -> list[TopicStatus]:
         v = visible[idx]
         if ("TODO" in v or "TBD" in v or "FIXME" in v) and _TODO_WORD.search(v):
             k = k | {"todo"}
-        return w, frozenset(k), scan.blank(idx, visible[idx])
+        return w, frozenset(k), scan.blank(idx, v)
 
     body = _Lines(lines, card.body_index, heading_lines, code_indexes, line)
 

@@ -54,7 +54,7 @@ def recover_pipe_mangled(text: str) -> tuple[str, list[int]] | None:
     return the recovered text and, for each recovered line, its original 1-based line."""
     first = _BREAK.search(text)
     if (text[:first.start()] if first else text).strip() != "|":
-        return None  # the first line is not a lone "|": no card to recover (every card but these)
+        return None  # a card copied from a rendered view starts with a lone "|" line; this one does not
     lines = _BREAK.split(text)
     if lines and lines[-1] == "" and len(lines) % 2 == 1:
         lines = lines[:-1]
