@@ -4,11 +4,11 @@ from __future__ import annotations
 import fnmatch
 import math
 import os
-import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .rule import SEVERITIES, Rule
+from .patterns import lazy
 
 CONFIG_NAMES = (".cardlint.yaml", ".cardlint.yml", "pyproject.toml")
 DEFAULT_INCLUDE = ("README.md", "MODEL_CARD.md", "model_card.md", "DATASET_CARD.md", "dataset_card.md")
@@ -116,7 +116,7 @@ def _specificity(selector: str, rule: Rule) -> int:
     return -1
 
 
-CODE_PREFIX = re.compile(r"^[A-Z]{2,4}\d{0,3}$")  # "CL", "CL1", "CL10": codes are written in capitals
+CODE_PREFIX = lazy(r"^[A-Z]{2,4}\d{0,3}$")  # "CL", "CL1", "CL10": codes are written in capitals
 
 
 def selector_known(selector: str, registry) -> bool:

@@ -13,13 +13,14 @@ from .card.markdown import BOLD_LABEL
 from .config import Config
 from .directives import Directives
 from .packs import profiles
+from .patterns import lazy
 
 if TYPE_CHECKING:
     from .registry import Registry
     from .rule import Rule
 
-_WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
-_ITALIC_LINE = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
+_WORD = lazy(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
+_ITALIC_LINE = lazy(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
 _DATASET_KEYS = {"task_categories", "task_ids", "size_categories", "annotations_creators", "language_creators",
                  "multilinguality", "source_datasets", "configs", "dataset_info", "pretty_name", "paperswithcode_id",
                  "train-eval-index", "viewer"}
@@ -138,8 +139,8 @@ class Context:
 _NO_KINDS = frozenset()
 _NOTHING = (0, _NO_KINDS)
 _PLACEHOLDER_ONLY = (0, frozenset({"placeholder"}))
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
-_MARKS = re.compile(r"[*_>`#\[\]](?:(?<=\])\([^)]*\))?")  # a mark, or "](...)": one class first, twice as fast as alternatives
+_DELIMITER_ROW = lazy(r"^\s*\|?\s*:?-{3,}")
+_MARKS = lazy(r"[*_>`#\[\]](?:(?<=\])\([^)]*\))?")  # a mark, or "](...)": one class first, twice as fast as alternatives
 
 
 def norm_text(text: str) -> str:

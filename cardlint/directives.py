@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from .config import CODE_PREFIX
 from .card import MAX_SCAN
+from .patterns import lazy
 
-_HTML = re.compile(r"<!--\s*cardlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->")
-_YAML = re.compile(r"#\s*cardlint:\s*disable-line\b(.*)$")
+_HTML = lazy(r"<!--\s*cardlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->")
+_YAML = lazy(r"#\s*cardlint:\s*disable-line\b(.*)$")
 
 
 @dataclass

@@ -5,7 +5,6 @@ import bisect
 import contextlib
 import difflib
 import os
-import re
 import signal
 import stat
 import tempfile
@@ -20,6 +19,7 @@ from .engine import FileResult, Timeout, budget_spent, card_budget, lint_bytes, 
 from .paths import open_regular, reason, within
 from .registry import Registry
 from .rule import Edit, Finding
+from .patterns import lazy
 
 MAX_ROUNDS = 10
 
@@ -59,7 +59,7 @@ def apply_edits(card: Card, edits: list[Edit]) -> str:
     return "".join(out)
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r")
+_LINE_BREAK = lazy(r"\r\n|\r")
 
 
 def _protected_lines(card: Card) -> set[int]:

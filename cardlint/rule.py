@@ -1,14 +1,14 @@
 """How a rule is declared (metadata + one check function) and what it yields."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+from .patterns import lazy
 
 SEVERITIES = ("error", "warning", "info")
 FIX_APPLICABILITY = ("none", "safe", "unsafe")  # what a rule's fixes may be: none, only safe, unsafe too
-_CODE = re.compile(r"^[A-Z]{2,4}\d{3}$")
-_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_CODE = lazy(r"^[A-Z]{2,4}\d{3}$")
+_NAME = lazy(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .packs import PackError, Profile, norm_heading, parse_profile, profiles
+from .patterns import lazy
 
-_WORD = re.compile(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
-_LABEL = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
-_PLAIN_LABEL = re.compile(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
-_ITALIC_LINE = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
+_WORD = lazy(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
+_LABEL = lazy(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
+_PLAIN_LABEL = lazy(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
+_ITALIC_LINE = lazy(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
 
 
 @dataclass

@@ -29,6 +29,7 @@ from .fixer import fix_text_outcome, verify_fix
 from .metadata_help import completion_values, key_help, top_level_keys
 from .registry import Registry, load
 from .rule import Finding
+from .patterns import lazy
 
 log = logging.getLogger("cardlint.server")
 
@@ -37,7 +38,7 @@ SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeve
             "info": lsp.DiagnosticSeverity.Information}
 FIX_ALL_KIND = "source.fixAll.cardlint"
 FIX_ALL_COMMAND = "cardlint.fixAll"
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = lazy(r"\r\n|\r|\n")
 
 
 class Positions:

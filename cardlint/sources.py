@@ -12,6 +12,7 @@ from .config import DEFAULT_INCLUDE, ConfigFinder
 from .errors import HubError, UsageError
 from .paths import within
 from .wording import plural
+from .patterns import lazy
 
 ID_COLUMNS = ("id", "modelId", "model_id", "repo_id", "datasetId", "dataset_id", "name")
 TEXT_COLUMNS = ("card", "text", "readme", "content", "card_text", "card_data")
@@ -218,8 +219,8 @@ def parse_hub_id(target: str) -> tuple[str, str, str | None]:
 # none starting or ending with - or ., no "--" or "..". A revision is a branch, tag, commit or refs/pr/N: a
 # git ref name, which never holds "..", starts with / or -, or climbs out of the cache as a path would.
 _NAME = r"(?![.-])[\w.-]{1,96}(?<![.-])"
-_HUB_ID = re.compile(rf"{_NAME}(?:/{_NAME})?", re.ASCII)
-_REVISION = re.compile(r"[\w.-]+(?:/[\w.-]+)*", re.ASCII)
+_HUB_ID = lazy(rf"{_NAME}(?:/{_NAME})?", re.ASCII)
+_REVISION = lazy(r"[\w.-]+(?:/[\w.-]+)*", re.ASCII)
 
 
 def _revision_ok(revision: str) -> bool:

@@ -30,9 +30,10 @@ from .config import Config, ConfigError, parse, read_file
 from .engine import lint_bytes
 from .engine_rules import internal_error
 from .registry import Registry, load_with
+from .patterns import lazy
 
-EXPECT = re.compile(r"(?:<!--\s*|#\s*)expect(?:\[([+-]\d+)\])?:\s*([a-z0-9-]+)(?:@(\d+))?\s*(?:-->)?")
-CONFIG_BLOCK = re.compile(r"<!--\s*fixture-config\s*\n(.*?)-->", re.S)
+EXPECT = lazy(r"(?:<!--\s*|#\s*)expect(?:\[([+-]\d+)\])?:\s*([a-z0-9-]+)(?:@(\d+))?\s*(?:-->)?")
+CONFIG_BLOCK = lazy(r"<!--\s*fixture-config\s*\n(.*?)-->", re.S)
 FIXED = ".fixed.md"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from .card.markdown import BOLD_LABEL, PLAIN_LABEL, heading_words, norm_heading
+from .patterns import LazyPattern, lazy
 
 MODEL_TOPICS = ("description", "intended-use", "limitations", "training", "evaluation", "how-to-start", "citation",
                 "environmental-impact")
@@ -67,67 +68,67 @@ _DATASET_F = {
     "licensing": r"\b(?:licen[cs](?:e|es|ing)|terms of use|copyright)\b",
     "citation": r"\b(?:citation|cite|bibtex|references?)\b",
 }
-FAMILIES = {t: re.compile(p, re.I) for t, p in _F.items()}
-DATASET_FAMILIES = {t: re.compile(p, re.I) for t, p in _DATASET_F.items()}
+FAMILIES = {t: lazy(p, re.I) for t, p in _F.items()}
+DATASET_FAMILIES = {t: lazy(p, re.I) for t, p in _DATASET_F.items()}
 # headings that say where a topic is NOT, whatever their words: "Training results" is evaluation
-_NOT = {"training": re.compile(r"\btraining (?:results|metrics|loss)\b|\b(?:eval(?:uation)?|test(?:ing)?) data\b|"
+_NOT = {"training": lazy(r"\btraining (?:results|metrics|loss)\b|\b(?:eval(?:uation)?|test(?:ing)?) data\b|"
                                r"\bresume\b|\bhow to train\b|\btrain (?:your|it) ?self\b", re.I),
-        "intended-use": re.compile(r"\bhow to use\b|\busage\b", re.I),  # "Usage" shows how to run it
-        "citation": re.compile(r"\bpaper(?:s)? (?:with code)?\b(?!.*cit)", re.I),
-        "description": re.compile(r"\b(?:authors?|contact|contributors?|acknowledg\w*)\b", re.I)}
+        "intended-use": lazy(r"\bhow to use\b|\busage\b", re.I),  # "Usage" shows how to run it
+        "citation": lazy(r"\bpaper(?:s)? (?:with code)?\b(?!.*cit)", re.I),
+        "description": lazy(r"\b(?:authors?|contact|contributors?|acknowledg\w*)\b", re.I)}
 
-_LIMIT_CUE = re.compile(r"\b(?:limit|bias|risk|cannot|can't|not (?:be|suitable|intended|recommended|designed|work)|"
+_LIMIT_CUE = lazy(r"\b(?:limit|bias|risk|cannot|can't|not (?:be|suitable|intended|recommended|designed|work)|"
                         r"should not|may (?:not|produce|contain|generate|reflect|be)|fail|error|caveat|only|restrict|harm|"
                         r"toxic|offensive|inaccura|hallucinat|weak|poor|struggle|unreliable|out[- ]of[- ]scope)", re.I)
-_USE_CUE = re.compile(r"\b(?:use[ds]?|using|intended|purpose|design(?:ed)?|suitable|application|task|can be|meant|for)\b", re.I)
-_BIBTEX = re.compile(r"@\w+\s*\{\s*[^,\s]*,")
-_REFERENCE = re.compile(r"arxiv\.org/|\barxiv:\s*\d|doi\.org/|\bdoi:\s*10\.|aclanthology\.org/|openreview\.net/", re.I)
+_USE_CUE = lazy(r"\b(?:use[ds]?|using|intended|purpose|design(?:ed)?|suitable|application|task|can be|meant|for)\b", re.I)
+_BIBTEX = lazy(r"@\w+\s*\{\s*[^,\s]*,")
+_REFERENCE = lazy(r"arxiv\.org/|\barxiv:\s*\d|doi\.org/|\bdoi:\s*10\.|aclanthology\.org/|openreview\.net/", re.I)
 # a number starts where no digit precedes it (a match inside a number is also one from its first digit);
 # the patterns here and in card/ look behind their first character, not before it: a search for a pattern that
 # starts with a character (class) skips ahead to it, several times faster
-_CO2 = re.compile(r"\d(?<!\d\d)[\d.,]*\s*(?:(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\s*(?:of\s+)?(?:co2|co₂|carbon)|"
+_CO2 = lazy(r"\d(?<!\d\d)[\d.,]*\s*(?:(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\s*(?:of\s+)?(?:co2|co₂|carbon)|"
                   r"(?:k|m|g)?wh\b)|co2(?:[ _-]?eq)?(?: emissions?)?\s*[:=]?\s*\**\s*\d", re.I)
 # "co2", "carbon" or a word ending in "wh", in any case, in every match of _CO2: found six times faster, as a
 # class of first letters (a case-insensitive alternation is tried at every position)
-_CO2_WORD = re.compile(r"[cCwW](?:(?<=[cC])(?:[oO][2₂]|[aA][rR][bB][oO][nN])|(?<=[wW])[hH]\b)")
+_CO2_WORD = lazy(r"[cCwW](?:(?<=[cC])(?:[oO][2₂]|[aA][rR][bB][oO][nN])|(?<=[wW])[hH]\b)")
 
 
 def _co2_figure(text: str) -> bool:
     return bool(_CO2_WORD.search(text) and _CO2.search(text))
 
 
-def _words_regex(alternatives: str) -> re.Pattern:
+def _words_regex(alternatives: str) -> LazyPattern:
     """`\\b(?:a|b|...)\\b`, case-insensitive, with the alternatives grouped under their first letter in their
     order: the same matches, found in half the time (at each word boundary the engine tries one group, not
     every alternative)."""
     groups: dict[str, list[str]] = {}
     for alt in alternatives.split("|"):
         groups.setdefault(alt[0].lower(), []).append(alt[1:])
-    return re.compile(r"\b(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + r")\b", re.I)
+    return lazy(r"\b(?:" + "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items()) + r")\b", re.I)
 
 
 _METRIC = _words_regex(r"loss|accuracy|acc|f1|precision|recall|bleu|rouge\w*|wer|cer|auc|roc|map|mae|mse|rmse|"
                        r"perplexity|ppl|exact[_ ]match|em|reward|mean_reward|ndcg|mrr|pearson|spearman|matthews|mcc|iou|"
                        r"psnr|ssim|fid|score|top-?[15]|meteor|chrf|ter|elo|pass@\d+")
-_DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(r"\d(?<![\w.]\d)\d*(?:\.\d+)?\s*%?(?![\w])")
-_USAGE_CODE = re.compile(r"from_pretrained|pipeline\(|pip install|load_from_hub|hf_hub_download|"
+_DIGIT = lazy(r"\d")
+_NUMBER = lazy(r"\d(?<![\w.]\d)\d*(?:\.\d+)?\s*%?(?![\w])")
+_USAGE_CODE = lazy(r"from_pretrained|pipeline\(|pip install|load_from_hub|hf_hub_download|"
                          r"SentenceTransformer\(|\.predict\(|\.generate\(|mlagents-|python -m|curl |docker run|"
                          r"ollama |llama-cli|\bimport\b", re.I)
-_TODO_CODE = re.compile(r"^\W*(?:todo|tbd|add your code|your code here)\b", re.I)
+_TODO_CODE = lazy(r"^\W*(?:todo|tbd|add your code|your code here)\b", re.I)
 # a line of code that does something: not an import, a comment, an ellipsis or a TODO
-_DOING = re.compile(r"^(?!\s*(?:from\s+\S+\s+import|import\s|#|//|\.\.\.|\s*$|.*\bTODO\b))", re.M)
+_DOING = lazy(r"^(?!\s*(?:from\s+\S+\s+import|import\s|#|//|\.\.\.|\s*$|.*\bTODO\b))", re.M)
 # a sentence that names the training data: "fine-tuned ... on the cc100 corpus" (not "on the None dataset")
-_TRAINED_ON = re.compile(r"\b(?:fine-?tuned|trained|pre-?trained|entrenado|ajustado|entraîné|trainiert|treinado|addestrato)\b"
+_TRAINED_ON = lazy(r"\b(?:fine-?tuned|trained|pre-?trained|entrenado|ajustado|entraîné|trainiert|treinado|addestrato)\b"
                          r"[^.\n]{0,120}?\b(?:on|sobre|sur|auf|mit|com|con|su|en)\s+(?:the\s+|a\s+|el\s+|la\s+|le\s+|dem\s+)?"
                          r"(?!none\b|an?\s+unknown\b|unknown\b|unkown\b|\[?more information)[\w\[(][^.\n]{2,}", re.I)
-_TRAINING_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:datasets?|training (?:data|set|corpus)|train(?:ing)? data|"
+_TRAINING_FIELD = lazy(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:datasets?|training (?:data|set|corpus)|train(?:ing)? data|"
                              r"corpus|pre-?processing|trained on|training steps|epochs|learning rate)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?"
                              r"\s*[\w\[]", re.I)
-_POINTER = re.compile(r"^\W*(?:please\s+)?(?:refer\s+to|see|check(?:\s+out)?|visit|go\s+to|have\s+a\s+look|"
+_POINTER = lazy(r"^\W*(?:please\s+)?(?:refer\s+to|see|check(?:\s+out)?|visit|go\s+to|have\s+a\s+look|"
                       r"(?:more|further|full)\s+(?:details|information)|details\s+(?:are|can\s+be)|for\s+(?:more\s+)?details)\b", re.I)
-_BOLD_HEADING = re.compile(r"^\s{0,3}(?:\*\*|__)([^*_\n]{2,60}?)(?:\*\*|__)\s*:?\s*$")
-_PROMPTISH = re.compile(r"^\s*(?:\*\*)?(?:prompt|negative prompt|instance prompt|example prompt|input|output)s?\b", re.I)
+_BOLD_HEADING = lazy(r"^\s{0,3}(?:\*\*|__)([^*_\n]{2,60}?)(?:\*\*|__)\s*:?\s*$")
+_PROMPTISH = lazy(r"^\s*(?:\*\*)?(?:prompt|negative prompt|instance prompt|example prompt|input|output)s?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class TopicStatus:
     where: str = ""  # the heading's text, or what the evidence was ("model-index", "text under the title")
 
 
-_TODO_WORD = re.compile(r"\b(?:TODO|TBD|FIXME)\b")
+_TODO_WORD = lazy(r"\b(?:TODO|TBD|FIXME)\b")
 
 
 @lru_cache(maxsize=4096)

@@ -93,3 +93,15 @@ def test_line_tables_are_those_of_the_regex_pass(text):
     assert card.raw_line_starts == [0] + [m.end() for m in breaks]
     assert card.line_endings == [m.group(0) for m in breaks]
     assert card.lines == _BREAK.sub("\n", text).split("\n")
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_then_is_the_pattern():
+    import copy
+    from cardlint.patterns import lazy
+    pattern = lazy(r"(a)(?P<b>b)?", re.I)
+    assert "compiled" not in vars(pattern) and pattern.pattern == r"(a)(?P<b>b)?"
+    assert copy.deepcopy(pattern).pattern == pattern.pattern and "compiled" not in vars(pattern)
+    plain = re.compile(r"(a)(?P<b>b)?", re.I)
+    assert [m.span() for m in pattern.finditer("xAbab")] == [m.span() for m in plain.finditer("xAbab")]
+    assert "compiled" in vars(pattern) and pattern.groups == 2 and pattern.groupindex == {"b": 2}
+    assert pattern.sub("-", "AbA") == plain.sub("-", "AbA") and pattern.split("xay") == plain.split("xay")

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import yaml
+from ..patterns import lazy
 
 # How the Hugging Face Hub finds front matter (reference/hf-card-metadata.md section 2.1): only
 # whitespace before an opening "---" that ends its line, the shortest body, a closing "---" that may
 # carry trailing blanks and ends with CRLF, LF or the end of the file.
-_FRONT_MATTER = re.compile(r"\A(\s*)---(?:\r\n|\r|\n)(.*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|\Z)", re.S)
+_FRONT_MATTER = lazy(r"\A(\s*)---(?:\r\n|\r|\n)(.*?)(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\n|\Z)", re.S)
 
 # Limits that keep a hostile front matter from costing minutes or gigabytes.
 YAML_MAX_NODES = 20_000

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from .text import MAX_SCAN
+from ..patterns import lazy
 
-_LINK = re.compile(r"\[(?<!!\[)((?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,300})\]\(\s*<?#([^)\s>]*)>?\s*\)")
-_HREF = re.compile(r"""<a\b[^<>]{0,500}?\bhref\s*=\s*["']#([^"']*)["']""", re.I)
+_LINK = lazy(r"\[(?<!!\[)((?:[^\[\]\n]|\[[^\[\]\n]{0,100}\]){0,300})\]\(\s*<?#([^)\s>]*)>?\s*\)")
+_HREF = lazy(r"""<a\b[^<>]{0,500}?\bhref\s*=\s*["']#([^"']*)["']""", re.I)
 
 
 @dataclass

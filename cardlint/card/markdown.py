@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from ..patterns import lazy
 
 def _mask(s: str) -> str:
     return " " * len(s)
@@ -12,7 +13,7 @@ def _mask(s: str) -> str:
 
 # an escape, a backtick run, a comment's opening, an HTML tag, an autolink, a link destination's opening; written as
 # one class of first characters, each alternative looking behind at its own (searched twice as fast as alternatives)
-_INLINE_SPECIAL = re.compile(
+_INLINE_SPECIAL = lazy(
     r"[\\`<\]](?:(?<=\\).|(?<=`)`*|(?<=<)(?:!--|/?[A-Za-z][A-Za-z0-9-]{0,40}(?:[\s/][^<>\n]{0,2000})?>|"
     r"(?:https?|ftp|mailto):[^\s<>]{0,2000}>)|(?<=\])\()", re.S)
 
@@ -82,14 +83,14 @@ def mask_inline(s: str) -> str:
 
 
 # a field written as a bold label, "**Developed by:** text" or "- __License__: text": (label, value)
-BOLD_LABEL = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
+BOLD_LABEL = lazy(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
 # a plain bullet label, "- License: MIT"
-PLAIN_LABEL = re.compile(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
+PLAIN_LABEL = lazy(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
 
 
-_OPTIONAL = re.compile(r"\[\s*optional\s*\]", re.I)
-_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+")
-_PUNCTUATION = re.compile(r"[^\w\s]")
+_OPTIONAL = lazy(r"\[\s*optional\s*\]", re.I)
+_NUMBERING = lazy(r"^\s*(?:\d+(?:\.\d+)*\.?|[ivx]+\.)\s+")
+_PUNCTUATION = lazy(r"[^\w\s]")
 
 
 @lru_cache(maxsize=4096)
@@ -114,7 +115,7 @@ def heading_words(title: str) -> str:
     return " ".join(text.split())
 
 
-_HTML_SKIP = re.compile(r"^\s*<(script|style|pre|textarea)\b", re.I)
+_HTML_SKIP = lazy(r"^\s*<(script|style|pre|textarea)\b", re.I)
 
 
 @lru_cache(maxsize=4096)
@@ -181,5 +182,5 @@ def parse_inline(token, env: dict) -> list:
 
 
 # the characters that stop markdown-it's text rule (its ParserInline.terminator_re, from 4.0 on)
-_TERMINATOR = re.compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
+_TERMINATOR = lazy(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
 

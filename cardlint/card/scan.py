@@ -7,28 +7,29 @@ import re
 from dataclasses import dataclass, field
 
 from .text import MAX_SCAN
+from ..patterns import lazy
 
 # Every pattern here is bounded ({0,n}) so that a hostile line cannot make it backtrack for long.
-TEMPLATE = re.compile(
+TEMPLATE = lazy(
     r"\{\{[^\n]{0,500}?\}\}|\{%[^\n]{0,500}?%\}|<< ?[A-Za-z_][^<>\n]{0,200}>>"
     r"|(?<![\w\\$^_={}])\{(?=[A-Za-z_]{0,60}[_\d])[A-Za-z_][A-Za-z0-9_]{0,60}\}(?!\})")
-STUB = re.compile(
+STUB = lazy(
     r"\[\s{0,5}(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)[^\]\n]{0,200}\]"
     r"|\b(?:more\s+info(?:rmation)?\s+needed|needs\s+more\s+info(?:rmation)?)\b", re.I)
-_STUB_WORD = re.compile(r"more\s+info", re.I)  # in every match of STUB
-_BRACKET = re.compile(r"\[(?<![\\!\]\w\[]\[)([^\[\]\n]{1,160})\](?![(\[:\uff08\]])")
-_ANGLE = re.compile(r"<(>|[A-Za-z][\w-]{0,60}(?: [A-Za-z][\w-]{0,30}){0,5}>)")
+_STUB_WORD = lazy(r"more\s+info", re.I)  # in every match of STUB
+_BRACKET = lazy(r"\[(?<![\\!\]\w\[]\[)([^\[\]\n]{1,160})\](?![(\[:\uff08\]])")
+_ANGLE = lazy(r"<(>|[A-Za-z][\w-]{0,60}(?: [A-Za-z][\w-]{0,30}){0,5}>)")
 _ANGLE_WORDS = {"name", "model", "your", "path", "filepath", "url", "repo", "user", "username", "org", "organization",
                 "dataset", "author", "email", "date", "year", "title", "version", "link", "here", "insert", "value",
                 "description", "project", "placeholder", "caption"}
-_FAKE_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}\.X{1,4}|X{1,4}\.X{1,4}|X{1,4}\.\d{1,3}|XX{1,3}%|\d{1,3}\.x{2,4})(?![\w.])")
-_TODO = re.compile(r"\b(?:TODO|TBD|FIXME|TBA)\b")
-_SPECIAL_TOKENS = re.compile(r"^/?(?:CLS|SEP|MASK|PAD|UNK|BOS|EOS|INST|SYS|S|/S|E|START|END|SEP\d*|unused\d+)$")
-_PLACEHOLDER_WORDS = re.compile(
+_FAKE_NUMBER = lazy(r"(?<![\w.])(?:\d{1,3}\.X{1,4}|X{1,4}\.X{1,4}|X{1,4}\.\d{1,3}|XX{1,3}%|\d{1,3}\.x{2,4})(?![\w.])")
+_TODO = lazy(r"\b(?:TODO|TBD|FIXME|TBA)\b")
+_SPECIAL_TOKENS = lazy(r"^/?(?:CLS|SEP|MASK|PAD|UNK|BOS|EOS|INST|SYS|S|/S|E|START|END|SEP\d*|unused\d+)$")
+_PLACEHOLDER_WORDS = lazy(
     r"\b(?:name|names|url|link|your|insert|here|todo|tbd|date|e-?mail|author|authors|title|model|dataset|repo|"
     r"repository|description|citation|organi[sz]ation|institution|year|version|paper|demo|license|details?|"
     r"specify|describe|add|fill|example|e\.g|if applicable|number|info)\b", re.I)
-OPTIONAL_MARKER = re.compile(r"\s?\[\s?optional\s?\]", re.I)
+OPTIONAL_MARKER = lazy(r"\s?\[\s?optional\s?\]", re.I)
 HTML_ELEMENTS = frozenset("""a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
 button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed
 fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img
@@ -38,7 +39,7 @@ strong style sub summary sup svg table tbody td template textarea tfoot th thead
 video wbr g path rect circle line polyline polygon text tspan""".split())
 
 
-WORD = re.compile(r"[^\W\d_]{2,}")
+WORD = lazy(r"[^\W\d_]{2,}")
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Scan:
         return "".join(chars)
 
 
-_REFERENCE = re.compile(r"^\s{0,3}\[([^\]]{1,200})\]:\s*\S")
+_REFERENCE = lazy(r"^\s{0,3}\[([^\]]{1,200})\]:\s*\S")
 
 
 def _reference_labels(card) -> set[str]:
@@ -73,11 +74,11 @@ def _reference_labels(card) -> set[str]:
     return labels
 
 
-_STRONG_WORDS = re.compile(r"\b(?:your|insert|here|todo|tbd|specify|describe|fill|e\.g|if applicable|name\(s\)|"
+_STRONG_WORDS = lazy(r"\b(?:your|insert|here|todo|tbd|specify|describe|fill|e\.g|if applicable|name\(s\)|"
                            r"(?:model|dataset|project|company|author|paper) (?:name|title|link|url))\b", re.I)
 # an "owner/name" id with a hyphen or a digit on one side: a Hub id, not a "Name/Institution" instruction
-_HUB_ID = re.compile(r"[\w.]*[-\d][\w.-]*/[\w.-]+|[\w.-]+/[\w.]*[-\d][\w.-]*")
-_LIST_GAP = re.compile(r"\s*[;,]\s*")
+_HUB_ID = lazy(r"[\w.]*[-\d][\w.-]*/[\w.-]+|[\w.-]+/[\w.]*[-\d][\w.-]*")
+_LIST_GAP = lazy(r"\s*[;,]\s*")
 
 
 def _is_bracket_placeholder(inner: str, labels: set[str], emphasized: bool = False, *, alone: bool = False,

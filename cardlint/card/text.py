@@ -2,10 +2,10 @@
 card copied from a rendered table view ("pipe-mangled")."""
 from __future__ import annotations
 
-import re
+from ..patterns import lazy
 
 BOM = "\ufeff"
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = lazy(r"\r\n|\r|\n")
 
 # Pattern rules read at most this many characters of a line: no card line written by a person is
 # longer, and it bounds the cost of every regular expression on hostile input.

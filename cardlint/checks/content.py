@@ -8,6 +8,7 @@ from ..card import MAX_SCAN, slugify
 from ..context import norm_text
 from ..card.scan import OPTIONAL_MARKER, WORD, STUB
 from ..wording import quoted_list
+from ..patterns import lazy
 
 TAGS = ("content",)
 
@@ -80,7 +81,7 @@ def missing_info_stub(card, ctx):
                       "or remove the field", end_line=idx + 1, end_column=b + 1)
 
 
-_CONTENT_HTML = re.compile(r"<(?:img|table|iframe|video|audio|svg|picture|object|embed)\b", re.I)
+_CONTENT_HTML = lazy(r"<(?:img|table|iframe|video|audio|svg|picture|object|embed)\b", re.I)
 
 
 def section_has_content(card, section) -> bool:
@@ -249,7 +250,7 @@ def missing_section(card, ctx):
                       fix=fix)
 
 
-_AUTO = re.compile(r"this model card has been (?:generated automatically|automatically generated)|"
+_AUTO = lazy(r"this model card has been (?:generated automatically|automatically generated)|"
                    r"this dataset card has been (?:generated automatically|automatically generated)|"
                    r"you should probably proofread and complete it, then remove this comment", re.I)
 

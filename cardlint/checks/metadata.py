@@ -11,6 +11,7 @@ from ..packs import vocab, vocab_list
 from ..rule import Edit, Fix, Problem, rule
 from ..wording import quoted
 from ._front import TAGS, closest, items, json_path, mapping, value_fix
+from ..patterns import lazy
 
 
 # -- the block itself --------------------------------------------------------------------------------
@@ -205,7 +206,7 @@ def license_other_incomplete(card, ctx):
                       "missing; name the license and link to its text")
 
 
-_LINK = re.compile(r"\[([^\[\]\n]{1,200})\]\(([^()\s]{1,500})\)|<a\s[^>]*href=[\"']([^\"']{1,500})[\"'][^>]*>([^<]{0,200})", re.I)
+_LINK = lazy(r"\[([^\[\]\n]{1,200})\]\(([^()\s]{1,500})\)|<a\s[^>]*href=[\"']([^\"']{1,500})[\"'][^>]*>([^<]{0,200})", re.I)
 
 
 def _links_its_license(card) -> bool:
@@ -253,7 +254,7 @@ def missing_metrics(card, ctx):
     yield Problem(line, 1, f"{what}; list the metric ids (e.g. `metrics: [accuracy]`) or add results in model-index")
 
 
-_PATH_EXT = re.compile(r"\.(?:csv|tsv|json|jsonl|parquet|txt|zip|tar|gz|tgz|bz2|xz|bin|pt|pth|ckpt|safetensors|h5|hdf5|"
+_PATH_EXT = lazy(r"\.(?:csv|tsv|json|jsonl|parquet|txt|zip|tar|gz|tgz|bz2|xz|bin|pt|pth|ckpt|safetensors|h5|hdf5|"
                        r"npy|npz|pkl|pickle|arrow|xlsx?|ya?ml|onnx|tfrecord|png|jpe?g|wav|mp3)$", re.I)
 
 
@@ -443,10 +444,10 @@ def invalid_language(card, ctx):
 
 
 # -- front matter against body ---------------------------------------------------------------------------
-_BODY_LICENSE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?licen[sc]e(?:\s*\(s\))?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
-_BODY_BASE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:fine-?tuned\s+from(?:\s+model)?|base\s+model|parent\s+model)"
+_BODY_LICENSE = lazy(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?licen[sc]e(?:\s*\(s\))?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
+_BODY_BASE = lazy(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:fine-?tuned\s+from(?:\s+model)?|base\s+model|parent\s+model)"
                         r"(?:\s*\[optional\])?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
-_HUB_ID = re.compile(r"(?:huggingface\.co/|hf\.co/)?\b([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})")
+_HUB_ID = lazy(r"(?:huggingface\.co/|hf\.co/)?\b([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})")
 
 
 def _plain(text: str) -> str:

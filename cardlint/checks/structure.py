@@ -5,6 +5,7 @@ import re
 
 from ..card import MAX_SCAN, Section
 from ..rule import Edit, Fix, Option, Problem, rule
+from ..patterns import lazy
 
 TAGS = ("structure",)
 
@@ -39,7 +40,7 @@ def pipe_mangled_file(card, ctx):
                   f"rendered view); the card inside has {len(card.lines)} lines: run `cardlint fix` to recover it", fix=fix)
 
 
-_CELL = re.compile(r"((?:\\.|[^\\|])*)(\||$)")
+_CELL = lazy(r"((?:\\.|[^\\|])*)(\||$)")
 
 
 def split_cells(row: str) -> list[str]:
@@ -60,7 +61,7 @@ def split_cells(row: str) -> list[str]:
     return cells
 
 
-_QUOTE_MARKS = re.compile(r"^\s{0,3}(?:>\s?)+")
+_QUOTE_MARKS = lazy(r"^\s{0,3}(?:>\s?)+")
 
 
 def _strip_container(line: str) -> str:
@@ -144,9 +145,9 @@ def malformed_table(card, ctx):
                 run = 0
 
 
-_BR_END = re.compile(r"<br\s*/?>\s*$", re.I)
-_KV = re.compile(r"^\s*(?:[-*+]\s+)?([^:|\n]{1,48}?)\s*:\s+\S")
-_ALIGNED = re.compile(r"\S(?: {2,}|\t+)\S")
+_BR_END = lazy(r"<br\s*/?>\s*$", re.I)
+_KV = lazy(r"^\s*(?:[-*+]\s+)?([^:|\n]{1,48}?)\s*:\s+\S")
+_ALIGNED = lazy(r"\S(?: {2,}|\t+)\S")
 
 
 def _tabular(line: str) -> bool:
@@ -229,10 +230,10 @@ def _line_breaks(children) -> list[str]:
 
 
 _LEAD = "\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u00f0"  # what UTF-8's lead bytes read as in cp1252
-_SUSPECT = re.compile(f"[{_LEAD}]"
+_SUSPECT = lazy(f"[{_LEAD}]"
                       "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
                       "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd")
-_SUSPECT_START = re.compile(f"[{_LEAD}\ufffd]")  # one character class: scanned several times faster than _SUSPECT
+_SUSPECT_START = lazy(f"[{_LEAD}\ufffd]")  # one character class: scanned several times faster than _SUSPECT
 
 
 @rule("CL304", "mojibake", "Text that was UTF-8 decoded as Latin-1/cp1252 (\"RÂ²\", \"Ã©\"), or U+FFFD.",
@@ -289,15 +290,15 @@ def _repair_visible(raw: str, visible: str, repair) -> str:
 
 # Each pattern starts with the bracket and looks behind it (not before it): a pattern that starts with a literal
 # character is searched several times faster.
-_NESTED = re.compile(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")
+_NESTED = lazy(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")
 # the link text may be an image: a badge `[![CI](badge.svg)]()` whose link goes nowhere
-_EMPTY_DEST = re.compile(r"\[(?<!!\[)((?:!\[[^\[\]\n]{0,200}\]\([^()\s]{0,500}\)|[^\[\]\n]){1,200})\]\(\s*\)")
-_PLACEHOLDER_DEST = re.compile(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(url|link|todo|tbd|your[-_ ]?url|link[-_ ]?here|"
+_EMPTY_DEST = lazy(r"\[(?<!!\[)((?:!\[[^\[\]\n]{0,200}\]\([^()\s]{0,500}\)|[^\[\]\n]){1,200})\]\(\s*\)")
+_PLACEHOLDER_DEST = lazy(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(url|link|todo|tbd|your[-_ ]?url|link[-_ ]?here|"
                                r"insert[-_ ]?link|<url>|<link>|\.\.\.)\s*\)|"
                                # a template's named slot: CODE_REPO_LINK, IMAGE_URL, YOUR_PAPER (not LICENSE_WEIGHTS)
                                r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(?-i:(?:[A-Z0-9]+_)+(?:LINK|URL|URI|HREF)|"
                                r"(?:YOUR|INSERT|ADD)_[A-Z0-9_]+)\s*\)", re.I)
-_EMPTY_TEXT = re.compile(r"\[(?<![!\]]\[)\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
+_EMPTY_TEXT = lazy(r"\[(?<![!\]]\[)\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
 
 
 @rule("CL305", "malformed-link", "A link with a nested, empty or placeholder destination, or no text.", tags=TAGS)
@@ -333,7 +334,7 @@ def malformed_link(card, ctx):
 
 # Markdown a reader was meant to see: a heading below the title level (a "# " line is a comment in
 # most code), a table row, a link or an image, an HTML block tag
-_MARKDOWN_LINE = re.compile(r"^\s{0,3}#{2,6}\s+\S|^\s*\|.*\|\s*$|!?\[[^\]]+\]\((?:https?://|#|\.?/)|^\s*</?(?:details|div|p|table|img)\b", re.I)
+_MARKDOWN_LINE = lazy(r"^\s{0,3}#{2,6}\s+\S|^\s*\|.*\|\s*$|!?\[[^\]]+\]\((?:https?://|#|\.?/)|^\s*</?(?:details|div|p|table|img)\b", re.I)
 
 
 @rule("CL306", "unclosed-code-fence", "A fenced code block is never closed and swallows the rest of the card.",

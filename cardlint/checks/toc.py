@@ -7,6 +7,7 @@ import re
 
 from ..card.links import Link, Toc
 from ..rule import Edit, Fix, Problem, rule
+from ..patterns import lazy
 
 TAGS = ("toc",)
 
@@ -140,7 +141,7 @@ def toc_out_of_sync(card, ctx):
             last = max(last, sec.line)
 
 
-_ENTRY_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?\[(?:[^\[\]\n]|\\.|\[[^\[\]\n]*\])*\]\(\s*<?#[^)\s>]*>?\s*\)"
+_ENTRY_LINE = lazy(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?\[(?:[^\[\]\n]|\\.|\[[^\[\]\n]*\])*\]\(\s*<?#[^)\s>]*>?\s*\)"
                          r"(?:\*\*|__)?\s*$")
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import sys
+from ..patterns import lazy
 
 # C0 controls but tab (ESC starts ANSI and OSC sequences; CR and LF split a record), DEL, C1 controls
 # (CSI, OSC, ST on their own), line and paragraph separators, and the bidirectional overrides that
 # reorder what a reader sees.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = lazy("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(m: re.Match) -> str:
@@ -47,10 +48,10 @@ def workflow_property(text: str) -> str:
     return workflow_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$@^])")
+_MD_PUNCT = lazy(r"([\\`*_{}\[\]()<>#+\-.!|~&\"'=:$@^])")
 # Bare URLs, www. names and e-mail addresses become links on GitHub (extended autolinks) even with every
 # punctuation mark escaped; a word joiner inside the marker keeps them text without changing what shows.
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=\\:/)|(?<=www)(?=\\\.)|(?=\\@)")
+_AUTOLINK = lazy(r"(?i)(?<=[a-z])(?=\\:/)|(?<=www)(?=\\\.)|(?=\\@)")
 
 
 def markdown(text: str) -> str:
