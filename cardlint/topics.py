@@ -72,14 +72,14 @@ FAMILIES = {t: lazy(p, re.I) for t, p in _F.items()}
 DATASET_FAMILIES = {t: lazy(p, re.I) for t, p in _DATASET_F.items()}
 # headings that say where a topic is NOT, whatever their words: "Training results" is evaluation
 _NOT = {"training": lazy(r"\btraining (?:results|metrics|loss)\b|\b(?:eval(?:uation)?|test(?:ing)?) data\b|"
-                               r"\bresume\b|\bhow to train\b|\btrain (?:your|it) ?self\b", re.I),
+                         r"\bresume\b|\bhow to train\b|\btrain (?:your|it) ?self\b", re.I),
         "intended-use": lazy(r"\bhow to use\b|\busage\b", re.I),  # "Usage" shows how to run it
         "citation": lazy(r"\bpaper(?:s)? (?:with code)?\b(?!.*cit)", re.I),
         "description": lazy(r"\b(?:authors?|contact|contributors?|acknowledg\w*)\b", re.I)}
 
 _LIMIT_CUE = lazy(r"\b(?:limit|bias|risk|cannot|can't|not (?:be|suitable|intended|recommended|designed|work)|"
-                        r"should not|may (?:not|produce|contain|generate|reflect|be)|fail|error|caveat|only|restrict|harm|"
-                        r"toxic|offensive|inaccura|hallucinat|weak|poor|struggle|unreliable|out[- ]of[- ]scope)", re.I)
+                  r"should not|may (?:not|produce|contain|generate|reflect|be)|fail|error|caveat|only|restrict|harm|"
+                  r"toxic|offensive|inaccura|hallucinat|weak|poor|struggle|unreliable|out[- ]of[- ]scope)", re.I)
 _USE_CUE = lazy(r"\b(?:use[ds]?|using|intended|purpose|design(?:ed)?|suitable|application|task|can be|meant|for)\b", re.I)
 _BIBTEX = lazy(r"@\w+\s*\{\s*[^,\s]*,")
 _REFERENCE = lazy(r"arxiv\.org/|\barxiv:\s*\d|doi\.org/|\bdoi:\s*10\.|aclanthology\.org/|openreview\.net/", re.I)
@@ -87,7 +87,7 @@ _REFERENCE = lazy(r"arxiv\.org/|\barxiv:\s*\d|doi\.org/|\bdoi:\s*10\.|aclantholo
 # the patterns here and in card/ look behind their first character, not before it: a search for a pattern that
 # starts with a character (class) skips ahead to it, several times faster
 _CO2 = lazy(r"\d(?<!\d\d)[\d.,]*\s*(?:(?:k?g|kilograms?|t|tons?|tonnes?|lbs?|pounds?)\s*(?:of\s+)?(?:co2|co₂|carbon)|"
-                  r"(?:k|m|g)?wh\b)|co2(?:[ _-]?eq)?(?: emissions?)?\s*[:=]?\s*\**\s*\d", re.I)
+            r"(?:k|m|g)?wh\b)|co2(?:[ _-]?eq)?(?: emissions?)?\s*[:=]?\s*\**\s*\d", re.I)
 # "co2", "carbon" or a word ending in "wh", in any case, in every match of _CO2: found six times faster, as a
 # class of first letters (a case-insensitive alternation is tried at every position)
 _CO2_WORD = lazy(r"[cCwW](?:(?<=[cC])(?:[oO][2₂]|[aA][rR][bB][oO][nN])|(?<=[wW])[hH]\b)")
@@ -113,20 +113,20 @@ _METRIC = _words_regex(r"loss|accuracy|acc|f1|precision|recall|bleu|rouge\w*|wer
 _DIGIT = lazy(r"\d")
 _NUMBER = lazy(r"\d(?<![\w.]\d)\d*(?:\.\d+)?\s*%?(?![\w])")
 _USAGE_CODE = lazy(r"from_pretrained|pipeline\(|pip install|load_from_hub|hf_hub_download|"
-                         r"SentenceTransformer\(|\.predict\(|\.generate\(|mlagents-|python -m|curl |docker run|"
-                         r"ollama |llama-cli|\bimport\b", re.I)
+                   r"SentenceTransformer\(|\.predict\(|\.generate\(|mlagents-|python -m|curl |docker run|"
+                   r"ollama |llama-cli|\bimport\b", re.I)
 _TODO_CODE = lazy(r"^\W*(?:todo|tbd|add your code|your code here)\b", re.I)
 # a line of code that does something: not an import, a comment, an ellipsis or a TODO
 _DOING = lazy(r"^(?!\s*(?:from\s+\S+\s+import|import\s|#|//|\.\.\.|\s*$|.*\bTODO\b))", re.M)
 # a sentence that names the training data: "fine-tuned ... on the cc100 corpus" (not "on the None dataset")
 _TRAINED_ON = lazy(r"\b(?:fine-?tuned|trained|pre-?trained|entrenado|ajustado|entraîné|trainiert|treinado|addestrato)\b"
-                         r"[^.\n]{0,120}?\b(?:on|sobre|sur|auf|mit|com|con|su|en)\s+(?:the\s+|a\s+|el\s+|la\s+|le\s+|dem\s+)?"
-                         r"(?!none\b|an?\s+unknown\b|unknown\b|unkown\b|\[?more information)[\w\[(][^.\n]{2,}", re.I)
+                   r"[^.\n]{0,120}?\b(?:on|sobre|sur|auf|mit|com|con|su|en)\s+(?:the\s+|a\s+|el\s+|la\s+|le\s+|dem\s+)?"
+                   r"(?!none\b|an?\s+unknown\b|unknown\b|unkown\b|\[?more information)[\w\[(][^.\n]{2,}", re.I)
 _TRAINING_FIELD = lazy(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:datasets?|training (?:data|set|corpus)|train(?:ing)? data|"
-                             r"corpus|pre-?processing|trained on|training steps|epochs|learning rate)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?"
-                             r"\s*[\w\[]", re.I)
+                       r"corpus|pre-?processing|trained on|training steps|epochs|learning rate)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?"
+                       r"\s*[\w\[]", re.I)
 _POINTER = lazy(r"^\W*(?:please\s+)?(?:refer\s+to|see|check(?:\s+out)?|visit|go\s+to|have\s+a\s+look|"
-                      r"(?:more|further|full)\s+(?:details|information)|details\s+(?:are|can\s+be)|for\s+(?:more\s+)?details)\b", re.I)
+                r"(?:more|further|full)\s+(?:details|information)|details\s+(?:are|can\s+be)|for\s+(?:more\s+)?details)\b", re.I)
 _BOLD_HEADING = lazy(r"^\s{0,3}(?:\*\*|__)([^*_\n]{2,60}?)(?:\*\*|__)\s*:?\s*$")
 _PROMPTISH = lazy(r"^\s*(?:\*\*)?(?:prompt|negative prompt|instance prompt|example prompt|input|output)s?\b", re.I)
 

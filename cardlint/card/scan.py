@@ -75,7 +75,7 @@ def _reference_labels(card) -> set[str]:
 
 
 _STRONG_WORDS = lazy(r"\b(?:your|insert|here|todo|tbd|specify|describe|fill|e\.g|if applicable|name\(s\)|"
-                           r"(?:model|dataset|project|company|author|paper) (?:name|title|link|url))\b", re.I)
+                     r"(?:model|dataset|project|company|author|paper) (?:name|title|link|url))\b", re.I)
 # an "owner/name" id with a hyphen or a digit on one side: a Hub id, not a "Name/Institution" instruction
 _HUB_ID = lazy(r"[\w.]*[-\d][\w.-]*/[\w.-]+|[\w.-]+/[\w.]*[-\d][\w.-]*")
 _LIST_GAP = lazy(r"\s*[;,]\s*")

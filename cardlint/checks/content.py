@@ -251,8 +251,8 @@ def missing_section(card, ctx):
 
 
 _AUTO = lazy(r"this model card has been (?:generated automatically|automatically generated)|"
-                   r"this dataset card has been (?:generated automatically|automatically generated)|"
-                   r"you should probably proofread and complete it, then remove this comment", re.I)
+             r"this dataset card has been (?:generated automatically|automatically generated)|"
+             r"you should probably proofread and complete it, then remove this comment", re.I)
 
 
 @rule("CL208", "auto-generated-card", "The card is an untouched machine-generated card.", severity="info", tags=TAGS)

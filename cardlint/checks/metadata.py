@@ -255,7 +255,7 @@ def missing_metrics(card, ctx):
 
 
 _PATH_EXT = lazy(r"\.(?:csv|tsv|json|jsonl|parquet|txt|zip|tar|gz|tgz|bz2|xz|bin|pt|pth|ckpt|safetensors|h5|hdf5|"
-                       r"npy|npz|pkl|pickle|arrow|xlsx?|ya?ml|onnx|tfrecord|png|jpe?g|wav|mp3)$", re.I)
+                 r"npy|npz|pkl|pickle|arrow|xlsx?|ya?ml|onnx|tfrecord|png|jpe?g|wav|mp3)$", re.I)
 
 
 def path_reason(value: str) -> str | None:
@@ -446,7 +446,7 @@ def invalid_language(card, ctx):
 # -- front matter against body ---------------------------------------------------------------------------
 _BODY_LICENSE = lazy(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?licen[sc]e(?:\s*\(s\))?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
 _BODY_BASE = lazy(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:fine-?tuned\s+from(?:\s+model)?|base\s+model|parent\s+model)"
-                        r"(?:\s*\[optional\])?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
+                  r"(?:\s*\[optional\])?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(.+)$", re.I)
 _HUB_ID = lazy(r"(?:huggingface\.co/|hf\.co/)?\b([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})")
 
 

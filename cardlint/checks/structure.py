@@ -231,8 +231,8 @@ def _line_breaks(children) -> list[str]:
 
 _LEAD = "\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef\u00f0"  # what UTF-8's lead bytes read as in cp1252
 _SUSPECT = lazy(f"[{_LEAD}]"
-                      "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
-                      "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd")
+                "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+                "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd")
 _SUSPECT_START = lazy(f"[{_LEAD}\ufffd]")  # one character class: scanned several times faster than _SUSPECT
 
 
@@ -294,10 +294,10 @@ _NESTED = lazy(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*\[([^\[\]\n]{0,200})\]\(")
 # the link text may be an image: a badge `[![CI](badge.svg)]()` whose link goes nowhere
 _EMPTY_DEST = lazy(r"\[(?<!!\[)((?:!\[[^\[\]\n]{0,200}\]\([^()\s]{0,500}\)|[^\[\]\n]){1,200})\]\(\s*\)")
 _PLACEHOLDER_DEST = lazy(r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(url|link|todo|tbd|your[-_ ]?url|link[-_ ]?here|"
-                               r"insert[-_ ]?link|<url>|<link>|\.\.\.)\s*\)|"
-                               # a template's named slot: CODE_REPO_LINK, IMAGE_URL, YOUR_PAPER (not LICENSE_WEIGHTS)
-                               r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(?-i:(?:[A-Z0-9]+_)+(?:LINK|URL|URI|HREF)|"
-                               r"(?:YOUR|INSERT|ADD)_[A-Z0-9_]+)\s*\)", re.I)
+                         r"insert[-_ ]?link|<url>|<link>|\.\.\.)\s*\)|"
+                         # a template's named slot: CODE_REPO_LINK, IMAGE_URL, YOUR_PAPER (not LICENSE_WEIGHTS)
+                         r"\[(?<!!\[)([^\[\]\n]{0,200})\]\(\s*(?-i:(?:[A-Z0-9]+_)+(?:LINK|URL|URI|HREF)|"
+                         r"(?:YOUR|INSERT|ADD)_[A-Z0-9_]+)\s*\)", re.I)
 _EMPTY_TEXT = lazy(r"\[(?<![!\]]\[)\s*\]\(\s*(https?://[^/\s)]+/?)\s*\)")
 
 

@@ -142,7 +142,7 @@ def toc_out_of_sync(card, ctx):
 
 
 _ENTRY_LINE = lazy(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?\[(?:[^\[\]\n]|\\.|\[[^\[\]\n]*\])*\]\(\s*<?#[^)\s>]*>?\s*\)"
-                         r"(?:\*\*|__)?\s*$")
+                   r"(?:\*\*|__)?\s*$")
 
 
 def _regenerate(card, toc: Toc, headings, lo: int) -> Fix | None:
