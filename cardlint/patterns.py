@@ -26,5 +26,4 @@ class LazyPattern:
         return f"lazy({self.pattern!r}, {self.flags!r})"
 
 
-def lazy(pattern: str, flags: int = 0) -> LazyPattern:
-    return LazyPattern(pattern, flags)
+lazy = LazyPattern  # as modules write it: lazy(r"...", re.I)
