@@ -6,13 +6,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .card.markdown import BOLD_LABEL, PLAIN_LABEL
 from .packs import PackError, Profile, norm_heading, parse_profile, profiles
-from .patterns import lazy
-
-_WORD = lazy(r"[^\W\d_]{2,}|\d+(?:\.\d+)?")
-_LABEL = lazy(r"^\s*(?:[-*+]\s+|\d+\.\s+)?(?:\*\*|__)([^*_\n]{1,80}?)(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
-_PLAIN_LABEL = lazy(r"^\s*[-*+]\s+([A-Z][^:\n]{0,40}?):\s+(.*)$")
-_ITALIC_LINE = lazy(r"^\s*(?:[-*+]\s+|\d+\.\s+|>\s*)?(?:\*\*[^*]{0,80}\*\*\s*:?\s*)?([*_])(?!\1).+\1\s*$")
 
 
 @dataclass
@@ -54,7 +49,7 @@ def template_profile(path: str) -> Profile:
                 for s in card.sections if s.level >= 2 or len([x for x in card.sections if x.level == 1]) > 1]
     fields, phrases = [], []
     for idx, line in enumerate(card.rendered_lines):
-        m = _LABEL.match(line)
+        m = BOLD_LABEL.match(line)
         if m:
             fields.append({"title": re.sub(r"\s*\[optional\]", "", m.group(1), flags=re.I).strip(),
                            "required": "[optional]" not in m.group(1).lower()})
@@ -75,12 +70,17 @@ def choose_profile(card, config, card_type: str) -> tuple[Profile, bool]:
     """(the profile the card is held against, whether it was detected from the card's own text)."""
     if config.template:  # absolute: made so by the configuration file or the command line
         return template_profile(config.template), False
-    known = profiles(tuple(config.rule_packs))
     if config.profile:
-        if config.profile not in known:
-            raise PackError(f"unknown profile {config.profile!r}; known: {', '.join(sorted(known))}")
-        return known[config.profile], False
-    return detect_profile(card, known, card_type)
+        return named_profile(config), False
+    return detect_profile(card, profiles(tuple(config.rule_packs)), card_type)
+
+
+def named_profile(config) -> Profile:
+    """The profile `config.profile` names, among the shipped ones and the configuration's rule packs."""
+    known = profiles(tuple(config.rule_packs))
+    if config.profile not in known:
+        raise PackError(f"unknown profile {config.profile!r}; known: {', '.join(sorted(known))}")
+    return known[config.profile]
 
 
 def detect_profile(card, known: dict[str, Profile], card_type: str) -> tuple[Profile, bool]:
@@ -172,7 +172,7 @@ def _field_rows(ctx) -> list[Row]:
     for idx, line in enumerate(card.rendered_lines):
         if "**" not in line and "__" not in line and ":" not in line:
             continue
-        m = _LABEL.match(line) or _PLAIN_LABEL.match(line)
+        m = BOLD_LABEL.match(line) or PLAIN_LABEL.match(line)
         if m:
             found.setdefault(norm_heading(m.group(1)), (idx, m.group(2)))
     rows = []

@@ -50,10 +50,8 @@ def check_profile(config) -> None:
         from ..score import template_profile
         template_profile(config.template)  # PackError when it cannot be read
     if config.profile:
-        from ..packs import profiles
-        known = profiles(tuple(config.rule_packs))
-        if config.profile not in known:
-            raise UsageError(f"unknown profile {config.profile!r}; known: {', '.join(sorted(known))}")
+        from ..score import named_profile
+        named_profile(config)  # PackError when no profile has the name
 
 
 def jobs_for(args, finder):
