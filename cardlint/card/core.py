@@ -162,6 +162,11 @@ class Card:
         return view
 
     @cached_property
+    def rendered_text(self) -> str:
+        """The rendered lines as one text, for a whole-card test before work line by line."""
+        return "\n".join(self.rendered_lines)
+
+    @cached_property
     def scan(self):
         """Template expressions, stubs and placeholders per line, and the visible text they leave (card.scan)."""
         from .scan import scan_card

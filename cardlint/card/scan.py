@@ -128,7 +128,7 @@ def scan_card(card) -> Scan:
     rendered = card.rendered_lines
     visible = list(rendered)
     labels = None
-    stubbed = _STUB_WORD.search("\n".join(rendered))  # most cards hold no stub: skip its search on every line
+    stubbed = _STUB_WORD.search(card.rendered_text)  # most cards hold no stub: skip its search on every line
     for idx, line in enumerate(rendered):
         if not line.strip():
             continue

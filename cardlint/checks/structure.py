@@ -250,7 +250,7 @@ def mojibake(card, ctx):
     not repair (only U+FFFD is reported without a repair).
 
     Fix: the safe fix applies ftfy's repair to the text a reader sees; code spans and URLs stay as they are."""
-    text = "\n".join(card.rendered_lines)
+    text = card.rendered_text
     if text.isascii() or not _SUSPECT_START.search(text):
         return  # most cards: no suspect character anywhere
     for idx, line in enumerate(card.rendered_lines):
